@@ -1,0 +1,84 @@
+"""The one way a service (or the gateway) is assembled from the kernel.
+
+``create_service_app`` wires problems, correlation ids, metrics, health and
+readiness, the database and unit of work, the token validator and the clock,
+so a service brings only its routers and its own start-up work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import timedelta
+
+import httpx
+from fastapi import APIRouter, FastAPI
+
+from shared import problems
+from shared.auth import AuthSettings, TokenValidator
+from shared.clock import Clock, SystemClock
+from shared.correlation import CorrelationIdMiddleware
+from shared.db import Database, database_url
+from shared.observability import MetricsMiddleware, health_router
+from shared.settings import ServiceSettings
+
+# Extra start-up work of a service, run inside the kernel's lifespan.
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    clock: Clock | None = None,
+    keycloak_http: httpx.AsyncClient | None = None,
+    lifespan: Lifespan | None = None,
+    with_database: bool = True,
+) -> FastAPI:
+    """A service app. ``keycloak_http`` lets tests reach the Keycloak stand-in in-process;
+    the gateway, which owns no data, passes ``with_database=False``."""
+
+    @asynccontextmanager
+    async def kernel_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = None
+        app.state.readiness_checks = {}
+        if with_database:
+            database = Database(database_url(settings.database_url, settings.db_name))
+            app.state.database = database
+            app.state.readiness_checks["database"] = database.ping
+        validator = TokenValidator(
+            AuthSettings.from_service_settings(settings),
+            clock=app.state.clock,
+            http_client=keycloak_http,
+        )
+        app.state.token_validator = validator
+        try:
+            if lifespan is None:
+                yield
+            else:
+                async with lifespan(app):
+                    yield
+        finally:
+            await validator.aclose()
+            if database is not None:
+                await database.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1",
+        lifespan=kernel_lifespan,
+        openapi_url="/openapi.json",
+        responses=problems.responses(problems.Unauthorized, problems.UnprocessableContent),
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_seconds))
+    problems.install(app)
+    app.add_middleware(MetricsMiddleware, service=settings.service)
+    app.add_middleware(CorrelationIdMiddleware)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+    return app

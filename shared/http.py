@@ -1,0 +1,165 @@
+"""HTTP conventions every service shares: ``ETag``/``If-Match`` and ``Idempotency-Key``.
+
+Optimistic concurrency (DESIGN.md "Data"): every case row has a ``version``; a
+read answers ``ETag: "<version>"`` and an update needs ``If-Match`` with it
+(missing: 428; stale: 412), so two officers never overwrite each other.
+
+Idempotent creation: a ``POST`` with ``Idempotency-Key`` is remembered for the
+user and the endpoint for 24 hours; a retry gets the first answer, even while
+the first is still running (the retry waits on an advisory lock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlalchemy import DateTime, Index, delete, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Column, Field, col
+
+from shared.auth import CurrentPrincipal
+from shared.clock import Clock
+from shared.db import KernelTable, SessionDep
+from shared.problems import PreconditionFailed, PreconditionRequired, UnprocessableContent
+
+_ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match_version(request: Request) -> int:
+    """The version the caller last read, from ``If-Match``; 428 when absent."""
+    header = request.headers.get("if-match")
+    if header is None:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag of the version you read, so that no one's change "
+            "is overwritten"
+        )
+    match = _ETAG.match(header)
+    if match is None:
+        raise PreconditionFailed(f"If-Match {header!r} is not an ETag this API issued")
+    return int(match.group(1))
+
+
+def check_version(expected: int, current: int) -> None:
+    if expected != current:
+        raise PreconditionFailed(
+            f"You read version {expected}; the current version is {current}. Read it again "
+            "and reapply your change.",
+            extensions={"current_version": current},
+        )
+
+
+IfMatchVersion = Annotated[int, Depends(if_match_version)]
+
+
+class IdempotencyRecord(KernelTable, table=True):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_expires_at", "expires_at"),)
+
+    subject: str = Field(primary_key=True, max_length=255)
+    endpoint: str = Field(primary_key=True, max_length=255)
+    key: str = Field(primary_key=True, max_length=255)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response_body: Any = Field(sa_column=Column(JSONB, nullable=False))
+    response_headers: dict[str, str] = Field(sa_column=Column(JSONB, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+class Idempotency:
+    """Replays a remembered answer, or remembers the new one, for one create request.
+
+    Used in a create endpoint::
+
+        if (replay := await idempotency.replay()) is not None:
+            return replay
+        ...
+        return await idempotency.remember(201, body, headers)
+    """
+
+    def __init__(self, request: Request, session: SessionDep, principal: CurrentPrincipal) -> None:
+        self.request = request
+        self.session = session
+        self.subject = principal.subject
+        self.key = request.headers.get("idempotency-key")
+        route = request.scope.get("route")
+        self.endpoint = f"{request.method} {getattr(route, 'path', request.url.path)}"
+        self._request_hash: str | None = None
+        if self.key is not None and not _KEY.match(self.key):
+            raise UnprocessableContent(
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                code="invalid-idempotency-key",
+            )
+
+    @property
+    def clock(self) -> Clock:
+        clock: Clock = self.request.app.state.clock
+        return clock
+
+    async def replay(self) -> JSONResponse | None:
+        if self.key is None:
+            return None
+        body = await self.request.body()
+        self._request_hash = hashlib.sha256(body).hexdigest()
+        # Serialise requests with the same key: a concurrent retry waits for the first.
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+            {"k": f"idempotency:{self.subject}:{self.endpoint}:{self.key}"},
+        )
+        record = await self.session.get(IdempotencyRecord, (self.subject, self.endpoint, self.key))
+        if record is None or record.expires_at <= self.clock.now():
+            return None
+        if record.request_hash != self._request_hash:
+            raise UnprocessableContent(
+                "This Idempotency-Key was already used with a different request body",
+                code="idempotency-key-reused",
+            )
+        return JSONResponse(
+            record.response_body,
+            status_code=record.status_code,
+            headers={**record.response_headers, "Idempotent-Replayed": "true"},
+        )
+
+    async def remember(
+        self, status_code: int, body: Any, headers: dict[str, str] | None = None
+    ) -> JSONResponse:
+        content = jsonable_encoder(body)
+        headers = headers or {}
+        if self.key is not None:
+            now = self.clock.now()
+            ttl = timedelta(hours=self.request.app.state.settings.idempotency_ttl_hours)
+            # Drops this key's expired answer and, in passing, everyone's expired keys.
+            await self.session.execute(
+                delete(IdempotencyRecord).where(col(IdempotencyRecord.expires_at) <= now)
+            )
+            self.session.add(
+                IdempotencyRecord(
+                    subject=self.subject,
+                    endpoint=self.endpoint,
+                    key=self.key,
+                    request_hash=self._request_hash or "",
+                    status_code=status_code,
+                    response_body=json.loads(json.dumps(content)),
+                    response_headers=headers,
+                    created_at=now,
+                    expires_at=now + ttl,
+                )
+            )
+        return JSONResponse(content, status_code=status_code, headers=headers)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends()]
