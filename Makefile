@@ -4,11 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format contracts bench faults fuzz up down clean
+.PHONY: install run test lint format contracts up down clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -20,19 +19,19 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy shared contracts deploy/keycloak_standin.py
+	$(BIN)/mypy shared contracts services gateway deploy
 	$(BIN)/lint-imports
 	$(BIN)/comity migrate --check
 
 test: lint
 	$(BIN)/pytest
 
+contracts: $(STAMP)
+	$(BIN)/python -m contracts.generate
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-
-bench: $(STAMP)
-	$(BIN)/python -m bench
 
 up:
 	docker compose up --build -d

@@ -16,10 +16,12 @@ from fastapi import APIRouter, FastAPI
 
 from shared import problems
 from shared.auth import AuthSettings, TokenValidator
+from shared.bus import Bus
 from shared.clock import Clock, SystemClock
 from shared.correlation import CorrelationIdMiddleware
 from shared.db import Database, database_url
 from shared.observability import MetricsMiddleware, health_router
+from shared.outbox import OutboxRelay, fault_from_environment
 from shared.settings import ServiceSettings
 
 # Extra start-up work of a service, run inside the kernel's lifespan.
@@ -36,9 +38,11 @@ def create_service_app(
     keycloak_http: httpx.AsyncClient | None = None,
     lifespan: Lifespan | None = None,
     with_database: bool = True,
+    with_events: bool = False,
 ) -> FastAPI:
     """A service app. ``keycloak_http`` lets tests reach the Keycloak stand-in in-process;
-    the gateway, which owns no data, passes ``with_database=False``."""
+    the gateway, which owns no data, passes ``with_database=False``. ``with_events``
+    connects the bus and runs the outbox relay of the service's database."""
 
     @asynccontextmanager
     async def kernel_lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,6 +58,25 @@ def create_service_app(
             http_client=keycloak_http,
         )
         app.state.token_validator = validator
+        bus = relay = None
+        if with_events:
+            bus = Bus(
+                settings.nats_url,
+                name=settings.service,
+                user=settings.nats_user,
+                password=settings.nats_password.get_secret_value() if settings.nats_user else None,
+            )
+            await bus.start()
+            app.state.bus = bus
+            app.state.readiness_checks["nats"] = bus.ready
+            if database is not None:
+                relay = OutboxRelay(
+                    database.url,
+                    lambda: bus.jetstream,
+                    service=settings.service,
+                    fault=fault_from_environment(),
+                )
+                await relay.start()
         try:
             if lifespan is None:
                 yield
@@ -61,6 +84,10 @@ def create_service_app(
                 async with lifespan(app):
                     yield
         finally:
+            if relay is not None:
+                await relay.stop()
+            if bus is not None:
+                await bus.close()
             await validator.aclose()
             if database is not None:
                 await database.dispose()

@@ -19,7 +19,7 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from shared.db import database_url, ensure_database
+from shared.db import database_url, ensure_database, kernel_registry
 
 FILE_TEMPLATE = "%%(year)d-%%(month).2d-%%(day).2d-%%(hour).2d%%(minute).2d_%%(slug)s"
 
@@ -53,8 +53,17 @@ async def _run_online(url: str, metadata: Sequence[MetaData]) -> None:
         await engine.dispose()
 
 
-def run_env(metadata: Sequence[MetaData]) -> None:
-    """The body of every service's ``migrations/env.py``."""
+def kernel_metadata() -> MetaData:
+    """The kernel's tables, which every service database holds."""
+    # Imported for their table declarations on the kernel registry.
+    from shared import audit, http, inbox, outbox  # noqa: F401
+
+    return kernel_registry.metadata
+
+
+def run_env(service_metadata: MetaData) -> None:
+    """The body of every service's ``migrations/env.py``: its tables and the kernel's."""
+    metadata = [kernel_metadata(), service_metadata]
     url = context.config.attributes["url"]
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=list(metadata), literal_binds=True)
@@ -86,8 +95,8 @@ async def revision(migrations_dir: Path, server_url: str, database: str, slug: s
     config = alembic_config(migrations_dir, url)
     # Generated files come out formatted and linted like the rest of the code.
     ruff = str(Path(sys.executable).parent / "ruff")
-    config.set_section_option("post_write_hooks", "hooks", "ruff_fix, ruff_format")
-    for hook, options in (("ruff_fix", "check --fix --unsafe-fixes"), ("ruff_format", "format")):
+    config.set_section_option("post_write_hooks", "hooks", "ruff_format, ruff_fix")
+    for hook, options in (("ruff_format", "format"), ("ruff_fix", "check --fix --unsafe-fixes")):
         config.set_section_option("post_write_hooks", f"{hook}.type", "exec")
         config.set_section_option("post_write_hooks", f"{hook}.executable", ruff)
         config.set_section_option(

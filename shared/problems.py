@@ -142,6 +142,37 @@ class GatewayTimeout(Problem):
     status, code, title = 504, "upstream-timeout", "A service did not answer in time"
 
 
+def problem_from_body(body: Mapping[str, Any]) -> Problem:
+    """Rebuild a problem another service answered, as the kernel class of its status."""
+    status = int(body.get("status", 500))
+    problem = _BY_STATUS.get(status, Problem)(
+        body.get("detail"),
+        code=body.get("code"),
+        title=body.get("title"),
+        citation=body.get("citation"),
+        errors=[FieldError.model_validate(e) for e in body.get("errors", [])],
+    )
+    problem.status = status
+    return problem
+
+
+_BY_STATUS: dict[int, type[Problem]] = {
+    cls.status: cls
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        PermissionDenied,
+        NotFound,
+        Conflict,
+        PreconditionFailed,
+        UnprocessableContent,
+        PreconditionRequired,
+        ServiceUnavailable,
+        GatewayTimeout,
+    )
+}
+
+
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
         problem.body(instance=request.url.path),

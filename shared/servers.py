@@ -104,7 +104,9 @@ class NatsServer:
         if self.config_file is not None:
             args += ["-c", str(self.config_file)]
         out = self.log_file.open("ab") if self.log_file else subprocess.DEVNULL
-        self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+        # Its own process group: a Ctrl-C in the terminal reaches only the runner, which
+        # stops NATS after the services.
+        self.process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, process_group=0)
         try:
             wait_for_port(self.port, timeout)
         except TimeoutError:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from deploy.keycloak_standin import RunningStandin, serve_in_thread
+from shared.servers import NatsServer
 
 pytest_plugins = ["shared.testing.fixtures"]
 
@@ -57,11 +58,14 @@ def token_for(keycloak: RunningStandin) -> TokenFor:
 
 
 @pytest.fixture(scope="session")
-def service_env(keycloak: RunningStandin, postgres_server_url: str) -> dict[str, object]:
+def service_env(
+    keycloak: RunningStandin, postgres_server_url: str, provisioned_nats: NatsServer
+) -> dict[str, object]:
     """Settings every service app needs in tests; add ``database_name`` per service."""
     return {
         "env": "test",
         "database_url": postgres_server_url,
+        "nats_url": provisioned_nats.url,
         "keycloak_url": keycloak.base_url,
         "keycloak_issuer": keycloak.issuer,
     }

@@ -23,6 +23,7 @@ import re
 import zoneinfo
 from collections.abc import Hashable, Mapping
 from datetime import date, datetime
+from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, NoReturn, TypeVar
 from uuid import UUID
@@ -479,10 +480,22 @@ def merge_authority_update(current: AuthorityBase, update: AuthorityUpdate) -> A
 
 
 def authority_search_text(authority: AuthorityBase) -> str:
-    """The value of the indexed search column: code, country name and every name."""
+    """The value of the indexed search column: code, country name, every name and the
+    requirements (officers search for "translation" or "apostille" as often as for names)."""
     return normalise_search_text(
-        authority.code, country_name(authority.country), *authority.names.values()
+        authority.code,
+        country_name(authority.country),
+        *authority.names.values(),
+        *authority.requirements.values(),
     )
+
+
+def authority_sort_name(authority: AuthorityBase) -> str:
+    """The name an authority is sorted by: in its own (first accepted) language, else in
+    English, else in the first language by code; normalised like the search text."""
+    names = authority.names
+    name = names.get(authority.accepted_languages[0]) or names.get("en") or names[min(names)]
+    return normalise_search_text(name)
 
 
 # ---------------------------------------------------------------------------
@@ -673,3 +686,116 @@ class DirectoryFile(BaseModel):
         if errors:
             _raise("DirectoryFile", errors)
         return self
+
+
+# ---------------------------------------------------------------------------
+# Search, history, withdrawal, import
+
+
+class AuthoritySort(StrEnum):
+    """Orders of the authority list; each ends with the id, so pages never overlap."""
+
+    code = "code"
+    country = "country"
+    name = "name"
+
+
+class AuthorityFilters(BaseModel):
+    """The query of ``GET /v1/authorities``, checked like a body (errors name the parameter)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: CountryCode | None = None
+    kind: AuthorityKind | None = None
+    language: LanguageCode | None = None
+    instrument: Instrument | None = None
+    channel: Channel | None = None
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    include_withdrawn: bool = False
+
+    @property
+    def search_terms(self) -> list[str]:
+        """The words of ``q``, normalised like the indexed column; each must occur."""
+        return normalise_search_text(self.q).split() if self.q else []
+
+
+class ChangeKind(StrEnum):
+    """What made a new version of an entry."""
+
+    created = "created"
+    updated = "updated"
+    withdrawn = "withdrawn"
+    reinstated = "reinstated"
+    imported = "imported"
+    seeded = "seeded"
+
+
+class AuthorityVersionPublic(BaseModel):
+    """One version of an authority: the entry as it was, who changed it, when and how."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    change: ChangeKind
+    at: datetime
+    actor: str
+    actor_authority: str | None = None
+    reason: str | None = None
+    snapshot: AuthorityBase
+
+
+class AuthorityHistoryPublic(BaseModel):
+    items: list[AuthorityVersionPublic]
+    next_cursor: str | None = None
+
+
+class CountryProfileVersionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    change: ChangeKind
+    at: datetime
+    actor: str
+    actor_authority: str | None = None
+    reason: str | None = None
+    snapshot: CountryProfileBase
+
+
+class CountryProfileHistoryPublic(BaseModel):
+    items: list[CountryProfileVersionPublic]
+    next_cursor: str | None = None
+
+
+class CountryDetail(CountryPublic):
+    """A country with its profile, when its directory editors have written one."""
+
+    profile: CountryProfilePublic | None = None
+
+
+class AuthorityWithdrawal(BaseModel):
+    """Why an authority is withdrawn (kept in its history)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: LongText | None = None
+
+
+class ImportReport(BaseModel):
+    """What an import did: entries created, updated, and left as they were, by key."""
+
+    authorities_created: list[str] = Field(default_factory=list)
+    authorities_updated: list[str] = Field(default_factory=list)
+    authorities_unchanged: list[str] = Field(default_factory=list)
+    profiles_created: list[str] = Field(default_factory=list)
+    profiles_updated: list[str] = Field(default_factory=list)
+    profiles_unchanged: list[str] = Field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.authorities_created
+            or self.authorities_updated
+            or self.profiles_created
+            or self.profiles_updated
+        )

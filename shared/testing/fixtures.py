@@ -14,8 +14,11 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import nats
 import pytest
 
+from contracts.registry import streams
+from shared.bus import provision
 from shared.db import drop_database
 from shared.migrations import upgrade
 from shared.servers import EmbeddedPostgres, NatsServer, free_port
@@ -75,3 +78,14 @@ async def migrated_databases(postgres_server_url: str) -> AsyncIterator[Migrated
         yield databases
     finally:
         await databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+async def provisioned_nats(nats_server: NatsServer) -> NatsServer:
+    """The session's NATS with every stream of contracts/ provisioned, as make run does."""
+    connection = await nats.connect(nats_server.url)
+    try:
+        await provision(connection.jetstream(), streams())
+    finally:
+        await connection.close()
+    return nats_server
