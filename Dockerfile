@@ -1,5 +1,5 @@
 # One image for every part of Comity; the command picks the part:
-#   comity serve directory | comity serve gateway | comity migrate | comity seed
+#   comity serve directory | comity serve gateway | comity migrate | comity seed | comity events provision
 # docker-compose.yml runs it that way (`make up`).
 FROM python:3.11-slim
 
