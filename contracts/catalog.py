@@ -7,6 +7,9 @@ from contracts.registry import ConsumerSpec, EventContract
 
 EVENTS: tuple[EventContract, ...] = (*directory.EVENTS,)
 
+# Request-reply subjects any service may ask on (each answered by its owner).
+REQUEST_SUBJECTS: tuple[str, ...] = (directory.LOOKUP_SUBJECT,)
+
 # Durable consumers of the product; each case service adds its own as it lands.
 CONSUMERS: tuple[ConsumerSpec, ...] = ()
 

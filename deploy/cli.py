@@ -287,7 +287,13 @@ class OperatorSettings(ServiceSettings):
 
 @contextlib.asynccontextmanager
 async def _jetstream() -> AsyncIterator[JetStreamContext]:
-    connection = await nats.connect(OperatorSettings().nats_url, connect_timeout=5)
+    settings = OperatorSettings()
+    connection = await nats.connect(
+        settings.nats_url,
+        connect_timeout=5,
+        user=settings.nats_user,
+        password=settings.nats_password.get_secret_value() if settings.nats_user else None,
+    )
     try:
         yield connection.jetstream()
     finally:

@@ -40,6 +40,7 @@ import httpx
 
 from deploy import catalog
 from deploy.keycloak_standin import DEFAULT_REALM_FILE, Realm
+from deploy.nats import OPERATOR, development_password, server_config
 from shared.servers import EmbeddedPostgres, NatsServer, port_is_taken
 
 HOST = "127.0.0.1"
@@ -53,6 +54,9 @@ STOP_TIMEOUT_SECONDS = 10.0
 WATCH_INTERVAL_SECONDS = 0.5
 DEMO_PASSWORD = "comity-demo"
 DEMO_USER = "es.officer"
+NATS_PASSWORDS = {
+    user: development_password(user) for user in [*(p.name for p in catalog.PARTS), OPERATOR]
+}
 
 
 class PartFailed(Exception):
@@ -260,11 +264,14 @@ class Runner:
 
     def _start_nats(self) -> str:
         log = _open_log(self.plan, "nats")
+        config = self.plan.state_dir / "nats.conf"
+        config.write_text(server_config([part.name for part in catalog.PARTS], NATS_PASSWORDS))
         nats = NatsServer(
             self.plan.state_dir / "nats",
             self.plan.nats_port,
             monitor_port=self.plan.nats_monitor_port,
             log_file=log,
+            config_file=config,
         )
         # Registered first: an interrupted start still stops what it started.
         self.stack.callback(nats.stop)
@@ -314,8 +321,23 @@ class Runner:
             "COMITY_KEYCLOAK_ISSUER": f"{self.plan.keycloak_url}/realms/comity",
             "COMITY_KEYCLOAK_STANDIN_PORT": str(self.plan.standin_port),
             "COMITY_GATEWAY_SERVICE_URLS": json.dumps(service_urls),
+            **(self._nats_users() if self.plan.nats_url is None else {}),
             **{part.port_variable: str(self.plan.part_ports[part.name]) for part in catalog.PARTS},
             "PYTHONUNBUFFERED": "1",
+        }
+
+    @staticmethod
+    def _nats_users() -> dict[str, str]:
+        """Each part its own NATS user on the server this run started (deploy/nats.py)."""
+        users = {part.env_prefix: part.name for part in catalog.PARTS}
+        users["COMITY_OPERATOR_"] = OPERATOR
+        return {
+            variable: value
+            for prefix, user in users.items()
+            for variable, value in (
+                (f"{prefix}NATS_USER", user),
+                (f"{prefix}NATS_PASSWORD", NATS_PASSWORDS[user]),
+            )
         }
 
     def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Child:

@@ -61,9 +61,10 @@ def kernel_metadata() -> MetaData:
     return kernel_registry.metadata
 
 
-def run_env(service_metadata: MetaData) -> None:
-    """The body of every service's ``migrations/env.py``: its tables and the kernel's."""
-    metadata = [kernel_metadata(), service_metadata]
+def run_env(*service_metadata: MetaData) -> None:
+    """The body of every service's ``migrations/env.py``: its tables (and any shared
+    ones it uses, such as the casework tables) and the kernel's."""
+    metadata = [kernel_metadata(), *service_metadata]
     url = context.config.attributes["url"]
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=list(metadata), literal_binds=True)

@@ -29,6 +29,7 @@ import pytest
 
 from deploy import catalog
 from deploy.keycloak_standin import REPO_ROOT
+from deploy.nats import OPERATOR, development_password
 from shared.db import drop_database
 from shared.events import Envelope
 from shared.servers import free_port, port_is_taken
@@ -111,7 +112,10 @@ def password_grant(client: httpx.Client, comity: RunningComity, username: str) -
 async def wait_for_updates(nats_url: str, stream: str, code: str) -> list[str]:
     """The ids of ``authority.updated`` events about ``code`` on ``stream``, once some arrive
     and a moment has passed in which a duplicate would have shown."""
-    connection = await nats.connect(nats_url)
+    # The runner's NATS admits its users only (deploy/nats.py); the operator reads all.
+    connection = await nats.connect(
+        nats_url, user=OPERATOR, password=development_password(OPERATOR)
+    )
     try:
         js = connection.jetstream()
         deadline = time.monotonic() + 15
