@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from contracts import directory
+from contracts import directory, mla
 from contracts.registry import ConsumerSpec, EventContract
 
-EVENTS: tuple[EventContract, ...] = (*directory.EVENTS,)
+EVENTS: tuple[EventContract, ...] = (*directory.EVENTS, *mla.EVENTS)
 
 # Request-reply subjects any service may ask on (each answered by its owner).
-REQUEST_SUBJECTS: tuple[str, ...] = (directory.LOOKUP_SUBJECT,)
+REQUEST_SUBJECTS: tuple[str, ...] = (directory.LOOKUP_SUBJECT, directory.PROFILE_LOOKUP_SUBJECT)
 
 # Durable consumers of the product; each case service adds its own as it lands.
 CONSUMERS: tuple[ConsumerSpec, ...] = ()

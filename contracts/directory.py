@@ -53,3 +53,34 @@ class AuthorityLookup(BaseModel):
 
 class AuthorityLookupReply(BaseModel):
     authorities: list[AuthorityChanged]
+
+
+PROFILE_LOOKUP_SUBJECT = "comity.directory.profile"
+
+
+class CountryProfileLookup(BaseModel):
+    """Request-reply ``comity.directory.profile``: a State's profile by ISO 3166-1 code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: str
+
+
+class FormalRequestDeadline(BaseModel):
+    legal_basis: str
+    days: int
+    citation: str
+
+
+class CountryProfileSummary(BaseModel):
+    """What case services read of a State's profile (DOMAIN.md "Complementary measures")."""
+
+    country: str
+    version: int
+    extradites_nationals: str
+    conventions_as_extradition_basis: bool
+    conventions_as_mla_basis: bool
+    formal_request_deadline_days: list[FormalRequestDeadline]
+    dual_criminality_mla: str
+    simplified_surrender: bool
+    incoming_languages: list[str]

@@ -20,7 +20,10 @@ class GatewaySettings(ServiceSettings):
     port: int = 8000
     # Service name (the ``<service>`` in ``/api/<service>/...``) -> its base URL.
     service_urls: dict[str, str] = Field(
-        default_factory=lambda: {"directory": "http://127.0.0.1:8001"}
+        default_factory=lambda: {
+            "directory": "http://127.0.0.1:8001",
+            "mla": "http://127.0.0.1:8002",
+        }
     )
     # The whole exchange with a service, from connecting to the last byte of its answer.
     upstream_timeout_seconds: float = Field(default=30.0, gt=0)

@@ -16,9 +16,12 @@ from nats.aio.msg import Msg
 
 from contracts.directory import (
     LOOKUP_SUBJECT,
+    PROFILE_LOOKUP_SUBJECT,
     AuthorityChanged,
     AuthorityLookup,
     AuthorityLookupReply,
+    CountryProfileLookup,
+    CountryProfileSummary,
 )
 from shared.bus import Bus
 
@@ -56,6 +59,14 @@ class DirectoryClient:
     async def find(self, *, country: str, kind: str | None = None) -> list[AuthorityChanged]:
         """Authorities of a State (of one kind), always asked afresh."""
         return await self._lookup(AuthorityLookup(country=country, kind=kind))
+
+    async def profile(self, country: str) -> CountryProfileSummary:
+        """A State's profile, asked afresh (it decides rules such as dual criminality);
+        the directory answers a not-found problem for a State without one."""
+        body = await self.bus.request(
+            PROFILE_LOOKUP_SUBJECT, CountryProfileLookup(country=country), timeout=self.timeout
+        )
+        return CountryProfileSummary.model_validate(body)
 
     async def _lookup(self, query: AuthorityLookup) -> list[AuthorityChanged]:
         body = await self.bus.request(LOOKUP_SUBJECT, query, timeout=self.timeout)

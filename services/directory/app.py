@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from contracts.directory import LOOKUP_SUBJECT
-from services.directory.events import lookup_responder
+from contracts.directory import LOOKUP_SUBJECT, PROFILE_LOOKUP_SUBJECT
+from services.directory.events import lookup_responder, profile_responder
 from services.directory.routes import router
 from services.directory.seed import seed
 from services.directory.settings import DirectorySettings
@@ -57,7 +57,9 @@ def create_app(
 @asynccontextmanager
 async def _answer_lookups(app: FastAPI) -> AsyncIterator[None]:
     bus: Bus = app.state.bus
-    await bus.serve(LOOKUP_SUBJECT, lookup_responder(app.state.database), queue="directory")
+    database = app.state.database
+    await bus.serve(LOOKUP_SUBJECT, lookup_responder(database), queue="directory")
+    await bus.serve(PROFILE_LOOKUP_SUBJECT, profile_responder(database), queue="directory")
     yield
 
 

@@ -86,3 +86,22 @@ def lookup_responder(database: Database) -> Callable[[bytes], Awaitable[Authorit
         return AuthorityLookupReply(authorities=[authority_changed(r) for r in rows])
 
     return answer
+
+
+def profile_responder(
+    database: Database,
+) -> Callable[[bytes], Awaitable[contract.CountryProfileSummary]]:
+    """The handler of ``comity.directory.profile`` over ``database``."""
+
+    async def answer(raw: bytes) -> contract.CountryProfileSummary:
+        try:
+            query = contract.CountryProfileLookup.model_validate_json(raw)
+        except ValidationError as error:
+            raise validation_problem(error) from None
+        async with database.sessions() as session:
+            row = await repository.get_profile(session, query.country)
+        if row is None:
+            raise NotFound(f"The directory has no profile of {query.country}")
+        return contract.CountryProfileSummary.model_validate(row, from_attributes=True)
+
+    return answer

@@ -125,7 +125,7 @@ class TestTakenPorts:
 
     def test_the_default_ports_are_those_of_the_design(self) -> None:
         plan = runner.Plan.from_environment({})
-        assert plan.part_ports == {"directory": 8001, "gateway": 8000}
+        assert plan.part_ports == {"directory": 8001, "mla": 8002, "gateway": 8000}
         assert (plan.standin_port, plan.nats_port, plan.nats_monitor_port, plan.postgres_port) == (
             8080,
             14222,

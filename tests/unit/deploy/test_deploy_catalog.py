@@ -31,7 +31,11 @@ class TestEveryPart:
 
 
 def test_ports_are_those_of_the_design_and_distinct() -> None:
-    assert {part.name: part.port for part in catalog.PARTS} == {"directory": 8001, "gateway": 8000}
+    assert {part.name: part.port for part in catalog.PARTS} == {
+        "directory": 8001,
+        "mla": 8002,
+        "gateway": 8000,
+    }
     assert len({part.port for part in catalog.PARTS}) == len(catalog.PARTS)
 
 

@@ -1,0 +1,600 @@
+"""The MLA service's HTTP API (``/v1``): thin; the use cases are in ``service`` and
+``subresources``.
+
+Every route needs a signed-in user and answers 404 for a request the caller is
+not party to, on every path. Each transition is its own endpoint with its own
+body and needs ``If-Match``; creates accept ``Idempotency-Key``. A refusal for a
+missing role (403) is audited in a transaction of its own before the request
+rolls back (:class:`AuditedRoute`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from pydantic import AwareDatetime, BaseModel
+
+from services.mla import service, subresources
+from services.mla.domain import Action, State
+from services.mla.repository import RequestFilters
+from services.mla.schemas import (
+    AdditionalInformationAnswerBody,
+    AdditionalInformationRequestBody,
+    ChecklistPublic,
+    CloseBody,
+    CounterpartStep,
+    ExecuteMeasureBody,
+    ForwardBody,
+    NoteBody,
+    PostponeBody,
+    RefuseBody,
+    RegisterBody,
+    RequestCreate,
+    RequestPublic,
+    RequestsPublic,
+    RequestUpdate,
+    WithdrawBody,
+)
+from services.mla.service import ENTITY, Context
+from shared import audit
+from shared.auth import CurrentPrincipal, current_principal
+from shared.casework.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from shared.casework.parties import Direction
+from shared.casework.schemas import (
+    ConsultationClose,
+    ConsultationCreate,
+    ConsultationMessageCreate,
+    ConsultationPublic,
+    ConsultationsPublic,
+    DeadlinesPublic,
+    DocumentCreate,
+    DocumentPublic,
+    DocumentsPublic,
+    HistoryPublic,
+    LiaisonCreate,
+    LiaisonPublic,
+    LiaisonsPublic,
+    LinkCreate,
+    LinkPublic,
+    LinksPublic,
+    PersonCreate,
+    PersonPublic,
+    PersonsPublic,
+    StatusRequestAnswer,
+    StatusRequestCreate,
+    StatusRequestPublic,
+    StatusRequestsPublic,
+)
+from shared.db import SessionDep, UnitOfWorkRoute
+from shared.http import IdempotencyDep, etag, if_match_version
+from shared.legal.mla import Measure
+from shared.problems import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    PreconditionRequired,
+    UnprocessableContent,
+    responses,
+)
+
+
+class AuditedRoute(UnitOfWorkRoute):
+    """The unit of work, plus: a 403 is audited (outcome ``denied``) before rolling back."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        name = self.name
+
+        async def audited(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except PermissionDenied as denial:
+                principal = getattr(request.state, "principal", None)
+                if principal is not None:
+                    await audit.record_outside(
+                        request.app.state.database,
+                        at=request.app.state.clock.now(),
+                        actor=principal,
+                        action=f"mla.request.{name}",
+                        entity_type=ENTITY,
+                        entity_id=request.path_params.get("request_id"),
+                        outcome="denied",
+                        details={
+                            "reason": "role",
+                            "detail": denial.detail,
+                            "roles": sorted(principal.roles),
+                        },
+                    )
+                raise
+
+        return audited
+
+
+router = APIRouter(
+    prefix="/v1",
+    route_class=AuditedRoute,
+    dependencies=[Depends(current_principal)],
+    tags=["mla"],
+)
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size; at most {MAX_LIMIT}.")]
+Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page; opaque.")]
+
+READ = responses(NotFound)
+CREATE = responses(NotFound, PermissionDenied, Conflict, UnprocessableContent)
+CHANGE = responses(
+    NotFound,
+    PermissionDenied,
+    Conflict,
+    PreconditionFailed,
+    UnprocessableContent,
+    PreconditionRequired,
+)
+
+
+async def context(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Context:
+    return Context(
+        session=session,
+        principal=principal,
+        now=request.app.state.clock.now(),
+        directory=request.app.state.directory,
+        settings=request.app.state.settings,
+        database=request.app.state.database,
+    )
+
+
+Ctx = Annotated[Context, Depends(context)]
+
+
+def _with_etag(response: Response, public: RequestPublic) -> RequestPublic:
+    response.headers["ETag"] = etag(public.version)
+    return public
+
+
+# ---------------------------------------------------------------------------
+# Requests
+
+
+@router.post(
+    "/requests",
+    status_code=201,
+    response_model=RequestPublic,
+    summary="Draft a request (outgoing), or one received outside Comity (incoming)",
+    responses=CREATE,
+)
+async def create_request(ctx: Ctx, body: RequestCreate, idempotency: IdempotencyDep) -> Response:
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    public = await service.create_request(ctx, body)
+    return await idempotency.remember(
+        201, public, {"ETag": etag(public.version), "Location": f"/v1/requests/{public.id}"}
+    )
+
+
+@router.get("/requests", summary="The requests your authority is party to")
+async def list_requests(
+    ctx: Ctx,
+    direction: Direction | None = None,
+    status: State | None = None,
+    counterpart_country: Annotated[
+        str | None, Query(min_length=2, max_length=2, pattern="^[A-Z]{2}$", examples=["CO"])
+    ] = None,
+    measure: Measure | None = None,
+    urgent: bool | None = None,
+    deadline_before: Annotated[
+        AwareDatetime | None,
+        Query(description="Only requests with a running deadline due before this instant"),
+    ] = None,
+    reference: Annotated[str | None, Query(max_length=100)] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> RequestsPublic:
+    filters = RequestFilters(
+        direction=direction,
+        status=status.value if status else None,
+        counterpart_country=counterpart_country,
+        measure=measure.value if measure else None,
+        urgent=urgent,
+        deadline_before=deadline_before,
+        reference=reference,
+    )
+    return await service.list_requests(ctx, filters=filters, cursor=cursor, limit=limit)
+
+
+@router.get("/requests/{request_id}", summary="Read a request", responses=READ)
+async def read_request(request_id: UUID, ctx: Ctx, response: Response) -> RequestPublic:
+    return _with_etag(response, await service.read_request(ctx, request_id))
+
+
+@router.patch("/requests/{request_id}", summary="Change a draft (If-Match)", responses=CHANGE)
+async def update_request(
+    request_id: UUID, request: Request, ctx: Ctx, body: RequestUpdate, response: Response
+) -> RequestPublic:
+    public = await service.update_request(ctx, request_id, body, lambda: if_match_version(request))
+    return _with_etag(response, public)
+
+
+@router.get(
+    "/requests/{request_id}/checklist",
+    summary="What a request must contain before it is sent (UNTOC art. 18(14), (15))",
+    responses=READ,
+)
+async def read_checklist(request_id: UUID, ctx: Ctx) -> ChecklistPublic:
+    return await service.read_checklist(ctx, request_id)
+
+
+# ---------------------------------------------------------------------------
+# Transitions: one endpoint each, with its own body; all need If-Match
+
+
+async def _transition(
+    request: Request,
+    response: Response,
+    ctx: Context,
+    request_id: UUID,
+    action: Action,
+    body: BaseModel | None,
+) -> RequestPublic:
+    public = await service.transition(
+        ctx, request_id, action, body, lambda: if_match_version(request)
+    )
+    return _with_etag(response, public)
+
+
+OptionalNote = Annotated[NoteBody | None, Body()]
+
+
+@router.post("/requests/{request_id}/send", summary="Send a complete draft", responses=CHANGE)
+async def send(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: OptionalNote = None
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.send, body)
+
+
+@router.post(
+    "/requests/{request_id}/share-draft",
+    summary="Share a draft with the requested authority for prior consultation",
+    responses=CHANGE,
+)
+async def share_draft(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: OptionalNote = None
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.share_draft, body)
+
+
+@router.post(
+    "/requests/{request_id}/register",
+    summary="Register a request received on paper or by e-mail",
+    responses=CHANGE,
+)
+async def register(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: RegisterBody
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.register, body)
+
+
+@router.post("/requests/{request_id}/acknowledge", summary="Acknowledge receipt", responses=CHANGE)
+async def acknowledge(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: OptionalNote = None
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.acknowledge, body)
+
+
+@router.post(
+    "/requests/{request_id}/forward",
+    summary="Forward to an executing authority of the requested State",
+    responses=CHANGE,
+)
+async def forward(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: ForwardBody
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.forward, body)
+
+
+@router.post(
+    "/requests/{request_id}/request-additional-information",
+    summary="Ask the requesting side for additional information (UNTOC art. 18(16))",
+    responses=CHANGE,
+)
+async def request_additional_information(
+    request_id: UUID,
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    body: AdditionalInformationRequestBody,
+) -> RequestPublic:
+    return await _transition(
+        request, response, ctx, request_id, Action.request_additional_information, body
+    )
+
+
+@router.post(
+    "/requests/{request_id}/answer-additional-information",
+    summary="Answer a request for additional information",
+    responses=CHANGE,
+)
+async def answer_additional_information(
+    request_id: UUID,
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    body: AdditionalInformationAnswerBody,
+) -> RequestPublic:
+    return await _transition(
+        request, response, ctx, request_id, Action.answer_additional_information, body
+    )
+
+
+@router.post(
+    "/requests/{request_id}/postpone",
+    summary="Postpone execution (supervisor; UNTOC art. 18(25), (26))",
+    responses=CHANGE,
+)
+async def postpone(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: PostponeBody
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.postpone, body)
+
+
+@router.post("/requests/{request_id}/resume", summary="Resume execution", responses=CHANGE)
+async def resume(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: OptionalNote = None
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.resume, body)
+
+
+@router.post(
+    "/requests/{request_id}/refuse",
+    summary="Refuse assistance (supervisor; UNTOC art. 18(21)-(23), (26))",
+    responses=CHANGE,
+)
+async def refuse(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: RefuseBody
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.refuse, body)
+
+
+@router.post(
+    "/requests/{request_id}/execute-measure",
+    summary="Record the execution of a measure: partial, complete or declined",
+    responses=CHANGE,
+)
+async def execute_measure(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: ExecuteMeasureBody
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.execute_measure, body)
+
+
+@router.post("/requests/{request_id}/close", summary="Close (supervisor)", responses=CHANGE)
+async def close(
+    request_id: UUID,
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    body: Annotated[CloseBody | None, Body()] = None,
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.close, body or CloseBody())
+
+
+@router.post("/requests/{request_id}/withdraw", summary="Withdraw the request", responses=CHANGE)
+async def withdraw(
+    request_id: UUID, request: Request, response: Response, ctx: Ctx, body: WithdrawBody
+) -> RequestPublic:
+    return await _transition(request, response, ctx, request_id, Action.withdraw, body)
+
+
+@router.post(
+    "/requests/{request_id}/record-counterpart-step",
+    summary="Record a step the counterpart took outside Comity",
+    responses=CHANGE,
+)
+async def record_counterpart_step(
+    request_id: UUID,
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    body: Annotated[CounterpartStep, Body()],
+) -> RequestPublic:
+    public = await service.record_counterpart_step(
+        ctx, request_id, body, lambda: if_match_version(request)
+    )
+    return _with_etag(response, public)
+
+
+# ---------------------------------------------------------------------------
+# Consultations
+
+
+@router.get("/requests/{request_id}/consultations", responses=READ)
+async def list_consultations(request_id: UUID, ctx: Ctx) -> ConsultationsPublic:
+    return await subresources.list_consultations(ctx, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/consultations",
+    status_code=201,
+    response_model=ConsultationPublic,
+    summary="Open a consultation (UNTOC art. 18(26); Plan of Action para. 56(c))",
+    responses=CREATE,
+)
+async def open_consultation(
+    request_id: UUID, ctx: Ctx, body: ConsultationCreate, idempotency: IdempotencyDep
+) -> Response:
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    public = await subresources.open_consultation(ctx, request_id, body)
+    return await idempotency.remember(201, public)
+
+
+@router.get("/requests/{request_id}/consultations/{consultation_id}", responses=READ)
+async def read_consultation(
+    request_id: UUID, consultation_id: UUID, ctx: Ctx
+) -> ConsultationPublic:
+    return await subresources.read_consultation(ctx, request_id, consultation_id)
+
+
+@router.post(
+    "/requests/{request_id}/consultations/{consultation_id}/messages",
+    status_code=201,
+    responses=CREATE,
+)
+async def post_message(
+    request_id: UUID, consultation_id: UUID, ctx: Ctx, body: ConsultationMessageCreate
+) -> ConsultationPublic:
+    return await subresources.post_message(ctx, request_id, consultation_id, body)
+
+
+@router.post("/requests/{request_id}/consultations/{consultation_id}/close", responses=CHANGE)
+async def close_consultation(
+    request_id: UUID, consultation_id: UUID, ctx: Ctx, body: ConsultationClose
+) -> ConsultationPublic:
+    return await subresources.close_consultation(ctx, request_id, consultation_id, body)
+
+
+# ---------------------------------------------------------------------------
+# Persons, documents
+
+
+@router.get(
+    "/requests/{request_id}/persons",
+    summary="Persons concerned (a protected identity only for protection officers)",
+    responses=READ,
+)
+async def list_persons(request_id: UUID, ctx: Ctx) -> PersonsPublic:
+    return await subresources.list_persons(ctx, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/persons",
+    status_code=201,
+    response_model=PersonPublic,
+    responses=CREATE,
+)
+async def add_person(
+    request_id: UUID, ctx: Ctx, body: PersonCreate, idempotency: IdempotencyDep
+) -> Response:
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    return await idempotency.remember(201, await subresources.add_person(ctx, request_id, body))
+
+
+@router.get("/requests/{request_id}/documents", responses=READ)
+async def list_documents(request_id: UUID, ctx: Ctx) -> DocumentsPublic:
+    return await subresources.list_documents(ctx, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/documents",
+    status_code=201,
+    response_model=DocumentPublic,
+    responses=CREATE,
+)
+async def add_document(
+    request_id: UUID, ctx: Ctx, body: DocumentCreate, idempotency: IdempotencyDep
+) -> Response:
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    return await idempotency.remember(201, await subresources.add_document(ctx, request_id, body))
+
+
+@router.get(
+    "/requests/{request_id}/documents/{document_id}/content",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}, **READ},
+)
+async def document_content(request_id: UUID, document_id: UUID, ctx: Ctx) -> Response:
+    document, content = await subresources.document_content(ctx, request_id, document_id)
+    return Response(
+        content,
+        media_type=document.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Deadlines, history
+
+
+@router.get("/requests/{request_id}/deadlines", responses=READ)
+async def list_deadlines(request_id: UUID, ctx: Ctx) -> DeadlinesPublic:
+    return await subresources.list_deadlines(ctx, request_id)
+
+
+@router.get("/requests/{request_id}/history", summary="The timeline", responses=READ)
+async def list_history(
+    request_id: UUID, ctx: Ctx, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
+) -> HistoryPublic:
+    return await subresources.list_history(ctx, request_id, cursor=cursor, limit=limit)
+
+
+# ---------------------------------------------------------------------------
+# Status requests
+
+
+@router.get("/requests/{request_id}/status-requests", responses=READ)
+async def list_status_requests(request_id: UUID, ctx: Ctx) -> StatusRequestsPublic:
+    return await subresources.list_status_requests(ctx, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/status-requests",
+    status_code=201,
+    response_model=StatusRequestPublic,
+    summary="Ask for progress (UNTOC art. 18(24))",
+    responses=CREATE,
+)
+async def ask_status(
+    request_id: UUID, ctx: Ctx, body: StatusRequestCreate, idempotency: IdempotencyDep
+) -> Response:
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    return await idempotency.remember(201, await subresources.ask_status(ctx, request_id, body))
+
+
+@router.post("/requests/{request_id}/status-requests/{status_request_id}/answer", responses=CHANGE)
+async def answer_status(
+    request_id: UUID, status_request_id: UUID, ctx: Ctx, body: StatusRequestAnswer
+) -> StatusRequestPublic:
+    return await subresources.answer_status(ctx, request_id, status_request_id, body)
+
+
+# ---------------------------------------------------------------------------
+# Links, liaison officers
+
+
+@router.get("/requests/{request_id}/links", responses=READ)
+async def list_links(request_id: UUID, ctx: Ctx) -> LinksPublic:
+    return await subresources.list_links(ctx, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/links",
+    status_code=201,
+    response_model=LinkPublic,
+    responses=CREATE,
+)
+async def add_link(
+    request_id: UUID, ctx: Ctx, body: LinkCreate, idempotency: IdempotencyDep
+) -> Response:
+    if (replay := await idempotency.replay()) is not None:
+        return replay
+    return await idempotency.remember(201, await subresources.add_link(ctx, request_id, body))
+
+
+@router.get("/requests/{request_id}/liaisons", responses=READ)
+async def list_liaisons(request_id: UUID, ctx: Ctx) -> LiaisonsPublic:
+    return await subresources.list_liaisons(ctx, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/liaisons",
+    status_code=201,
+    summary="Attach a liaison officer of your authority",
+    responses=CREATE,
+)
+async def attach_liaison(request_id: UUID, ctx: Ctx, body: LiaisonCreate) -> LiaisonPublic:
+    return await subresources.attach_liaison(ctx, request_id, body)

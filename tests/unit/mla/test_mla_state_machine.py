@@ -1,0 +1,181 @@
+"""The MLA state machine, table-driven: for every state, side and role set, exactly the
+actions the lifecycle of issue 5 allows (in declaration order)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from uuid import uuid4
+
+import pytest
+
+from services.mla.domain import MACHINE, Case, MeasureState, MeasureStatus, State, allowed_actions
+from shared.casework.state_machine import Side
+from shared.legal.bases import LegalBasis, LegalBasisKind
+from shared.legal.mla import Measure, RequestFacts
+
+OFFICER = frozenset({"case_officer"})
+SUPERVISOR = frozenset({"supervisor", "case_officer"})
+AUDITOR = frozenset({"auditor"})
+
+OUTGOING = Case(
+    id=uuid4(),
+    state=State.sent,
+    version=2,
+    created_by_side=Side.requesting,
+    disclosed=True,
+    counterpart_uses_comity=True,
+    requesting_authority="ES-MJ",
+    requested_authority="CO-MJD",
+    executing_authority=None,
+    legal_bases=(LegalBasis(kind=LegalBasisKind.untoc, name="UNTOC"),),
+    measures=(MeasureState(uuid4(), Measure.documents_and_records, "x", MeasureStatus.pending),),
+    facts=RequestFacts(),
+    language="es",
+)
+
+R, D, E, L = Side.requesting, Side.requested, Side.executing, Side.liaison
+
+TABLE = [
+    # state, side, roles, case changes, allowed actions
+    (State.draft, R, OFFICER, {"disclosed": False}, ["send", "share-draft", "withdraw"]),
+    (State.draft, R, SUPERVISOR, {"disclosed": True}, ["send", "withdraw"]),
+    (State.draft, D, SUPERVISOR, {"disclosed": True}, []),
+    (
+        State.draft,
+        R,
+        OFFICER,
+        {"disclosed": False, "counterpart_uses_comity": False},
+        ["send", "withdraw"],
+    ),
+    (
+        State.draft,
+        D,
+        OFFICER,
+        {"created_by_side": D, "counterpart_uses_comity": False},
+        ["register"],
+    ),
+    (State.draft, R, OFFICER, {"created_by_side": D}, []),
+    (State.sent, R, OFFICER, {}, ["withdraw"]),
+    (State.sent, D, OFFICER, {}, ["acknowledge", "request-additional-information"]),
+    (State.sent, D, SUPERVISOR, {}, ["acknowledge", "request-additional-information", "refuse"]),
+    (State.sent, D, AUDITOR, {}, []),
+    (State.received, D, OFFICER, {}, ["acknowledge", "request-additional-information"]),
+    (
+        State.acknowledged,
+        D,
+        OFFICER,
+        {},
+        ["forward", "request-additional-information", "execute-measure"],
+    ),
+    (
+        State.acknowledged,
+        D,
+        SUPERVISOR,
+        {},
+        ["forward", "request-additional-information", "postpone", "refuse", "execute-measure"],
+    ),
+    (State.acknowledged, R, SUPERVISOR, {}, ["withdraw"]),
+    (
+        State.forwarded,
+        D,
+        OFFICER,
+        {},
+        ["forward", "request-additional-information", "execute-measure"],
+    ),
+    (State.forwarded, E, OFFICER, {}, ["request-additional-information", "execute-measure"]),
+    (State.forwarded, E, SUPERVISOR, {}, ["request-additional-information", "execute-measure"]),
+    (State.in_execution, D, OFFICER, {}, ["request-additional-information", "execute-measure"]),
+    (
+        State.partially_executed,
+        D,
+        SUPERVISOR,
+        {},
+        ["request-additional-information", "postpone", "refuse", "execute-measure"],
+    ),
+    (
+        State.partially_executed,
+        E,
+        OFFICER,
+        {},
+        ["request-additional-information", "execute-measure"],
+    ),
+    (
+        State.additional_information_requested,
+        R,
+        OFFICER,
+        {},
+        ["answer-additional-information", "withdraw"],
+    ),
+    (State.additional_information_requested, D, OFFICER, {}, []),
+    (State.additional_information_requested, D, SUPERVISOR, {}, ["refuse"]),
+    (State.postponed, D, OFFICER, {}, ["resume"]),
+    (State.postponed, D, SUPERVISOR, {}, ["resume", "refuse"]),
+    (State.postponed, R, OFFICER, {}, ["withdraw"]),
+    (State.executed, R, OFFICER, {}, []),
+    (State.executed, R, SUPERVISOR, {}, ["close"]),
+    (State.executed, D, SUPERVISOR, {}, ["close"]),
+    (State.executed, E, SUPERVISOR, {}, []),
+    (State.refused, R, SUPERVISOR, {}, ["close"]),
+    (State.withdrawn, D, SUPERVISOR, {}, ["close"]),
+    (State.closed, R, SUPERVISOR, {}, []),
+    (State.closed, D, SUPERVISOR, {}, []),
+    # One-sided: the requesting side records the counterpart's steps by hand.
+    (
+        State.sent,
+        R,
+        OFFICER,
+        {"counterpart_uses_comity": False},
+        ["withdraw", "record-counterpart-step"],
+    ),
+    (State.executed, R, OFFICER, {"counterpart_uses_comity": False}, ["record-counterpart-step"]),
+    (
+        State.received,
+        D,
+        OFFICER,
+        {"created_by_side": D, "counterpart_uses_comity": False},
+        ["acknowledge", "request-additional-information", "record-counterpart-step"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("state", "side", "roles", "changes", "expected"), TABLE)
+def test_allowed_actions(state, side, roles, changes, expected):
+    case = replace(OUTGOING, state=state, **changes)
+    assert allowed_actions(case, side, roles) == expected
+
+
+@pytest.mark.parametrize("state", list(State))
+@pytest.mark.parametrize("roles", [OFFICER, SUPERVISOR])
+def test_a_liaison_officer_or_a_stranger_never_acts(state, roles):
+    case = replace(OUTGOING, state=state)
+    assert allowed_actions(case, L, roles) == []
+    assert allowed_actions(case, None, roles) == []
+
+
+def test_every_action_is_reachable_from_some_state():
+    reachable = {action for state, side, roles, changes, expected in TABLE for action in expected}
+    assert reachable == {a.value for a in MACHINE.actions}
+
+
+@pytest.mark.parametrize(
+    ("action", "target"),
+    [
+        ("send", State.sent),
+        ("register", State.received),
+        ("acknowledge", State.acknowledged),
+        ("forward", State.forwarded),
+        ("request-additional-information", State.additional_information_requested),
+        ("postpone", State.postponed),
+        ("refuse", State.refused),
+        ("close", State.closed),
+        ("withdraw", State.withdrawn),
+        # Decided by the domain: back to where it was, or by the measures' progress.
+        ("answer-additional-information", None),
+        ("resume", None),
+        ("execute-measure", None),
+        ("share-draft", None),
+        ("record-counterpart-step", None),
+    ],
+)
+def test_each_transition_leads_where_the_lifecycle_says(action, target):
+    assert MACHINE.transition(action).target == target
