@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from contracts import directory, mla
+from contracts import directory, extradition, mla
 from contracts.registry import ConsumerSpec, EventContract
 
-EVENTS: tuple[EventContract, ...] = (*directory.EVENTS, *mla.EVENTS)
+EVENTS: tuple[EventContract, ...] = (*directory.EVENTS, *mla.EVENTS, *extradition.EVENTS)
 
 # Request-reply subjects any service may ask on (each answered by its owner).
 REQUEST_SUBJECTS: tuple[str, ...] = (directory.LOOKUP_SUBJECT, directory.PROFILE_LOOKUP_SUBJECT)

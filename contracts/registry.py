@@ -18,7 +18,7 @@ from pydantic import BaseModel
 DUPLICATE_WINDOW_SECONDS = 24 * 60 * 60
 
 # Services that publish events, each with its own stream.
-PRODUCERS = ("directory", "mla")
+PRODUCERS = ("directory", "mla", "extradition")
 
 FEED_STREAM = "COMITY_FEED"
 DLQ_STREAM = "COMITY_DLQ"

@@ -71,6 +71,7 @@ class Part:
 SERVICES: tuple[Part, ...] = (
     Part("directory", 8001, "services.directory.app", has_database=True, has_seed=True),
     Part("mla", 8002, "services.mla.app", has_database=True),
+    Part("extradition", 8003, "services.extradition.app", has_database=True),
 )
 GATEWAY = Part("gateway", 8000, "gateway.app", has_database=False)
 # In start order: the services first, then the gateway in front of them.

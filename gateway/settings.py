@@ -23,6 +23,7 @@ class GatewaySettings(ServiceSettings):
         default_factory=lambda: {
             "directory": "http://127.0.0.1:8001",
             "mla": "http://127.0.0.1:8002",
+            "extradition": "http://127.0.0.1:8003",
         }
     )
     # The whole exchange with a service, from connecting to the last byte of its answer.

@@ -18,7 +18,6 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import ValidationError
 
 from services.directory import service, transfer
-from services.directory.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from services.directory.schemas import (
     AuthoritiesPublic,
     AuthorityCreate,
@@ -41,6 +40,7 @@ from services.directory.vocabulary import AuthorityKind, Channel, Instrument
 from shared.auth import CurrentPrincipal, Principal, current_principal
 from shared.db import SessionDep, UnitOfWorkRoute
 from shared.http import IdempotencyDep, etag, if_match_version
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.problems import (
     Conflict,
     NotFound,

@@ -31,7 +31,6 @@ from services.directory.models import (
     CountryProfile,
     CountryProfileVersion,
 )
-from services.directory.pagination import decode_cursor, encode_cursor, invalid_cursor
 from services.directory.schemas import (
     AuthoritiesPublic,
     AuthorityBase,
@@ -61,6 +60,7 @@ from shared import audit
 from shared.auth import Principal
 from shared.db import Database
 from shared.http import check_version
+from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.problems import (
     Conflict,
     FieldError,

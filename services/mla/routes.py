@@ -10,8 +10,7 @@ rolls back (:class:`AuditedRoute`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
@@ -39,10 +38,9 @@ from services.mla.schemas import (
     WithdrawBody,
 )
 from services.mla.service import ENTITY, Context
-from shared import audit
 from shared.auth import CurrentPrincipal, current_principal
-from shared.casework.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.casework.parties import Direction
+from shared.casework.routing import audited_route
 from shared.casework.schemas import (
     ConsultationClose,
     ConsultationCreate,
@@ -68,9 +66,10 @@ from shared.casework.schemas import (
     StatusRequestPublic,
     StatusRequestsPublic,
 )
-from shared.db import SessionDep, UnitOfWorkRoute
+from shared.db import SessionDep
 from shared.http import IdempotencyDep, etag, if_match_version
 from shared.legal.mla import Measure
+from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.problems import (
     Conflict,
     NotFound,
@@ -81,37 +80,7 @@ from shared.problems import (
     responses,
 )
 
-
-class AuditedRoute(UnitOfWorkRoute):
-    """The unit of work, plus: a 403 is audited (outcome ``denied``) before rolling back."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-        name = self.name
-
-        async def audited(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except PermissionDenied as denial:
-                principal = getattr(request.state, "principal", None)
-                if principal is not None:
-                    await audit.record_outside(
-                        request.app.state.database,
-                        at=request.app.state.clock.now(),
-                        actor=principal,
-                        action=f"mla.request.{name}",
-                        entity_type=ENTITY,
-                        entity_id=request.path_params.get("request_id"),
-                        outcome="denied",
-                        details={
-                            "reason": "role",
-                            "detail": denial.detail,
-                            "roles": sorted(principal.roles),
-                        },
-                    )
-                raise
-
-        return audited
+AuditedRoute = audited_route("mla.request", ENTITY)
 
 
 router = APIRouter(

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +53,7 @@ from services.mla.schemas import (
 from services.mla.settings import MlaSettings
 from shared import audit
 from shared.auth import Principal
+from shared.casework import public
 from shared.casework import repository as casework
 from shared.casework.deadlines import (
     Close,
@@ -61,16 +61,12 @@ from shared.casework.deadlines import (
     Open,
     Pause,
     Resume,
-    is_overdue,
     local_date,
 )
 from shared.casework.models import CaseDeadline, CasePerson
-from shared.casework.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.casework.parties import Direction, Parties, direction_of, side_of
-from shared.casework.persons import may_see_identity, pseudonym_label
 from shared.casework.schemas import (
     DeadlinePublic,
-    PeriodPublic,
     PersonPublic,
 )
 from shared.casework.state_machine import Side
@@ -93,6 +89,7 @@ from shared.legal.mla import (
     is_coercive,
 )
 from shared.outbox import stage
+from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.problems import (
     FieldError,
     GatewayTimeout,
@@ -312,75 +309,26 @@ async def _dual_criminality(ctx: Context, country: str) -> DualCriminalityRule:
 
 
 def _local(instant: datetime, tz: str) -> datetime:
-    """An instant shown in the responsible authority's time zone (DESIGN.md "Casework")."""
-    return instant.astimezone(ZoneInfo(tz))
+    return public.local(instant, tz)
 
 
 def deadline_public(row: CaseDeadline, now: datetime) -> DeadlinePublic:
-    return DeadlinePublic(
-        id=row.id,
-        kind=row.kind,
-        responsible_side=Side(row.responsible_side),
-        responsible_authority=row.responsible_authority,
-        country=row.country,
-        time_zone=row.time_zone,
-        started_at=row.started_at,
-        due_date=row.due_date,
-        due_at=_local(row.due_at, row.time_zone),
-        citation=row.citation,
-        status=row.status,
-        period=PeriodPublic(amount=row.period_amount, unit=row.period_unit)
-        if row.period_amount is not None and row.period_unit is not None
-        else None,
-        first_day_counted=row.first_day_counted,
-        roll_to_working_day=row.roll_to_working_day,
-        paused=row.paused_at is not None,
-        paused_at=row.paused_at,
-        remaining=PeriodPublic(amount=row.remaining_amount, unit=row.remaining_unit)
-        if row.remaining_amount is not None and row.remaining_unit is not None
-        else None,
-        overdue=is_overdue(row.status, row.due_at, row.paused_at, now),
-        closed_at=row.closed_at,
-        closed_reason=row.closed_reason,
-    )
+    return public.deadline_public(row, now)
 
 
 async def persons_public(
     ctx: Context, loaded: Loaded, rows: Sequence[CasePerson]
 ) -> list[PersonPublic]:
     """Persons as the caller may see them; each protected identity shown is audited."""
-    shows = may_see_identity(ctx.principal, loaded.side)
-    result = []
-    for row in rows:
-        withheld = row.protected and not shows
-        if row.protected and shows:
-            await audit.append(
-                ctx.session,
-                at=ctx.now,
-                actor=ctx.principal,
-                action="mla.person.identity_disclosed",
-                entity_type="case_person",
-                entity_id=row.id,
-                details={"request_id": str(loaded.row.id), "pseudonym": row.pseudonym},
-            )
-        result.append(
-            PersonPublic(
-                id=row.id,
-                kind=row.kind,
-                role=row.role,
-                protected=row.protected,
-                pseudonym=row.pseudonym if row.protected else None,
-                name=pseudonym_label(row.pseudonym) if withheld else row.name,
-                aliases=[] if withheld else list(row.aliases),
-                nationalities=list(row.nationalities),
-                date_of_birth=None if withheld else row.date_of_birth,
-                location=None if withheld else row.location,
-                custody_status=row.custody_status,
-                identity_disclosed=row.protected and shows,
-                identity_withheld=withheld,
-            )
-        )
-    return result
+    return await public.persons_public(
+        ctx.session,
+        principal=ctx.principal,
+        side=loaded.side,
+        now=ctx.now,
+        case_id=loaded.row.id,
+        rows=rows,
+        audit_action="mla.person.identity_disclosed",
+    )
 
 
 def measures_public(row: MlaRequest) -> list[MeasurePublic]:

@@ -134,6 +134,8 @@ class PersonRole(StrEnum):
     victim = "victim"
     expert = "expert"
     account_holder = "account_holder"
+    # The person whose extradition is sought (DOMAIN.md "Extradition").
+    person_sought = "person_sought"
     other = "other"
 
 

@@ -1,6 +1,6 @@
 """Every app the flows need, and the gateway in front of them, in one event loop
 (DESIGN.md "Running it"): the directory (seeded; it answers lookups on the test
-NATS), the MLA service and the gateway, whose HTTP transports reach the apps
+NATS), the MLA and extradition services and the gateway, whose HTTP transports reach the apps
 in-process. One fixed clock drives them all."""
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from services.directory.app import MIGRATIONS as DIRECTORY_MIGRATIONS
 from services.directory.app import create_app as create_directory
 from services.directory.seed import seed
 from services.directory.settings import DirectorySettings
+from services.extradition.app import MIGRATIONS as EXTRADITION_MIGRATIONS
+from services.extradition.app import create_app as create_extradition
+from services.extradition.settings import ExtraditionSettings
 from services.mla.app import MIGRATIONS as MLA_MIGRATIONS
 from services.mla.app import create_app as create_mla
 from services.mla.settings import MlaSettings
@@ -67,12 +70,37 @@ async def mla_app(
 
 
 @pytest.fixture(scope="module")
+async def extradition_app(
+    directory_app: FastAPI,
+    migrated_databases: MigratedDatabases,
+    service_env: dict[str, object],
+    clock: FixedClock,
+) -> AsyncIterator[FastAPI]:
+    database = await migrated_databases.create("extradition", EXTRADITION_MIGRATIONS)
+    app = create_extradition(
+        ExtraditionSettings(**service_env, database_name=database),  # type: ignore[arg-type]
+        clock=clock,
+    )
+    async with app.router.lifespan_context(app):
+        await app.state.bus.wait_connected(5)
+        yield app
+
+
+@pytest.fixture(scope="module")
 async def gateway(
-    directory_app: FastAPI, mla_app: FastAPI, service_env: dict[str, object], clock: FixedClock
+    directory_app: FastAPI,
+    mla_app: FastAPI,
+    extradition_app: FastAPI,
+    service_env: dict[str, object],
+    clock: FixedClock,
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = GatewaySettings(
         **service_env,  # type: ignore[arg-type]
-        service_urls={"directory": "http://directory.internal", "mla": "http://mla.internal"},
+        service_urls={
+            "directory": "http://directory.internal",
+            "mla": "http://mla.internal",
+            "extradition": "http://extradition.internal",
+        },
     )
     app = create_gateway(
         settings,
@@ -80,6 +108,7 @@ async def gateway(
         transports={
             "directory": httpx.ASGITransport(app=directory_app),
             "mla": httpx.ASGITransport(app=mla_app),
+            "extradition": httpx.ASGITransport(app=extradition_app),
         },
     )
     async with app.router.lifespan_context(app):

@@ -43,16 +43,19 @@ def directory_database(postgres_server_url: str) -> Iterator[str]:
     name = f"comity_directory_cli_{uuid.uuid4().hex[:8]}"
     # `comity migrate` migrates every service: each gets a name of this module's own.
     mla = f"comity_mla_cli_{uuid.uuid4().hex[:8]}"
+    extradition = f"comity_extradition_cli_{uuid.uuid4().hex[:8]}"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("COMITY_ENV", "test")
         env.setenv("COMITY_DATABASE_URL", postgres_server_url)
         env.setenv("COMITY_DIRECTORY_DATABASE_NAME", name)
         env.setenv("COMITY_MLA_DATABASE_NAME", mla)
+        env.setenv("COMITY_EXTRADITION_DATABASE_NAME", extradition)
         assert comity("migrate") == 0
         assert comity("seed") == 0
         yield name
     asyncio.run(drop_database(postgres_server_url, name))
     asyncio.run(drop_database(postgres_server_url, mla))
+    asyncio.run(drop_database(postgres_server_url, extradition))
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ class TestArguments:
         with pytest.raises(SystemExit) as exit_:
             build_parser().parse_args(["serve", "archive"])
         assert exit_.value.code == 2
-        assert "'archive' is not one of: directory, gateway" in capsys.readouterr().err
+        assert "'archive' is not one of: directory, extradition, gateway" in capsys.readouterr().err
 
     def test_migrate_takes_every_service_when_none_is_named(self) -> None:
         args = build_parser().parse_args(["migrate"])
@@ -125,7 +125,12 @@ class TestTakenPorts:
 
     def test_the_default_ports_are_those_of_the_design(self) -> None:
         plan = runner.Plan.from_environment({})
-        assert plan.part_ports == {"directory": 8001, "mla": 8002, "gateway": 8000}
+        assert plan.part_ports == {
+            "directory": 8001,
+            "mla": 8002,
+            "extradition": 8003,
+            "gateway": 8000,
+        }
         assert (plan.standin_port, plan.nats_port, plan.nats_monitor_port, plan.postgres_port) == (
             8080,
             14222,

@@ -34,6 +34,7 @@ def test_ports_are_those_of_the_design_and_distinct() -> None:
     assert {part.name: part.port for part in catalog.PARTS} == {
         "directory": 8001,
         "mla": 8002,
+        "extradition": 8003,
         "gateway": 8000,
     }
     assert len({part.port for part in catalog.PARTS}) == len(catalog.PARTS)

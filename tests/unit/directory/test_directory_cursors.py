@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from services.directory.pagination import decode_cursor, encode_cursor
 from services.directory.schemas import AuthorityFilters
+from shared.pagination import decode_cursor, encode_cursor
 from shared.problems import UnprocessableContent
 
 
