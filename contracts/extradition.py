@@ -16,27 +16,20 @@ request sought the enforcement of a sentence (UNTOC art. 16(12)).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.casework import (
+    ConsultationFields,
+    DeadlineInfo,
+    DocumentFields,
+    LiaisonFields,
+    PersonFields,
+    StatusRequestFields,
+)
 from contracts.registry import EventContract
-
-
-class DeadlineInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    deadline_id: UUID
-    kind: str
-    responsible_side: str
-    responsible_authority: str
-    due_date: date
-    due_at: datetime
-    time_zone: str
-    status: str
-    paused: bool
-    citation: str
 
 
 class OffenceInfo(BaseModel):
@@ -105,33 +98,24 @@ class DecisionRecorded(RequestEvent):
     final_on: date | None
 
 
-class ConsultationChanged(RequestEvent):
-    consultation_id: UUID
-    topic: str
-    outcome: str | None
+class ConsultationChanged(ConsultationFields, RequestEvent):
+    pass
 
 
-class StatusRequestChanged(RequestEvent):
-    status_request_id: UUID
+class StatusRequestChanged(StatusRequestFields, RequestEvent):
+    pass
 
 
-class PersonAdded(RequestEvent):
-    person_id: UUID
-    role: str
-    protected: bool
-    # Only a pseudonym: the name of a person never travels on the bus.
-    pseudonym: str
+class PersonAdded(PersonFields, RequestEvent):
+    pass
 
 
-class DocumentAdded(RequestEvent):
-    document_id: UUID
-    kind: str
-    language: str | None
-    measure_id: UUID | None
+class DocumentAdded(DocumentFields, RequestEvent):
+    pass
 
 
-class LiaisonAttached(RequestEvent):
-    liaison_authority: str
+class LiaisonAttached(LiaisonFields, RequestEvent):
+    pass
 
 
 class SpecialityChanged(RequestEvent):

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from contracts.catalog import REQUEST_SUBJECTS
+from deploy import catalog
 
 OPERATOR = "operator"
 
@@ -60,3 +62,18 @@ def server_config(services: Sequence[str], passwords: Mapping[str, str]) -> str:
     ]
     users.append({"user": OPERATOR, "password": passwords[OPERATOR]})
     return json.dumps({"authorization": {"users": users}}, indent=2)
+
+
+# The development server's users, for `make run` and docker-compose.yml (which mounts
+# this file); `python -m deploy.nats` writes it from the catalogue, and a test fails
+# when the committed file differs.
+DEVELOPMENT_CONFIG = Path(__file__).parent / "nats-development.conf"
+
+
+def development_config() -> str:
+    users = [part.name for part in catalog.PARTS]
+    return server_config(users, {u: development_password(u) for u in [*users, OPERATOR]}) + "\n"
+
+
+if __name__ == "__main__":
+    DEVELOPMENT_CONFIG.write_text(development_config())

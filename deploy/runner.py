@@ -40,7 +40,7 @@ import httpx
 
 from deploy import catalog
 from deploy.keycloak_standin import DEFAULT_REALM_FILE, Realm
-from deploy.nats import OPERATOR, development_password, server_config
+from deploy.nats import DEVELOPMENT_CONFIG, OPERATOR, development_password
 from shared.servers import EmbeddedPostgres, NatsServer, port_is_taken
 
 HOST = "127.0.0.1"
@@ -264,14 +264,12 @@ class Runner:
 
     def _start_nats(self) -> str:
         log = _open_log(self.plan, "nats")
-        config = self.plan.state_dir / "nats.conf"
-        config.write_text(server_config([part.name for part in catalog.PARTS], NATS_PASSWORDS))
         nats = NatsServer(
             self.plan.state_dir / "nats",
             self.plan.nats_port,
             monitor_port=self.plan.nats_monitor_port,
             log_file=log,
-            config_file=config,
+            config_file=DEVELOPMENT_CONFIG,
         )
         # Registered first: an interrupted start still stops what it started.
         self.stack.callback(nats.stop)

@@ -10,8 +10,11 @@ timeout problem, quickly — never a hang.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import structlog
+from fastapi import FastAPI
 from nats.aio.msg import Msg
 
 from contracts.directory import (
@@ -24,6 +27,7 @@ from contracts.directory import (
     CountryProfileSummary,
 )
 from shared.bus import Bus
+from shared.problems import FieldError, NotFound, UnprocessableContent
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +60,18 @@ class DirectoryClient:
             self._by_code[code] = cached
         return cached
 
+    async def named_authority(self, code: str, *, pointer: str) -> AuthorityChanged:
+        """The authority ``code`` a request body names at ``pointer``; one the directory
+        does not know is a 422 on that field."""
+        try:
+            return await self.authority(code)
+        except NotFound:
+            raise UnprocessableContent(
+                f"The directory has no authority {code}",
+                code="unknown-authority",
+                errors=[FieldError(pointer=pointer, detail=f"'{code}' is not in the directory")],
+            ) from None
+
     async def find(self, *, country: str, kind: str | None = None) -> list[AuthorityChanged]:
         """Authorities of a State (of one kind), always asked afresh."""
         return await self._lookup(AuthorityLookup(country=country, kind=kind))
@@ -71,3 +87,19 @@ class DirectoryClient:
     async def _lookup(self, query: AuthorityLookup) -> list[AuthorityChanged]:
         body = await self.bus.request(LOOKUP_SUBJECT, query, timeout=self.timeout)
         return AuthorityLookupReply.model_validate(body).authorities
+
+
+def directory_lifespan(timeout: float) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The start-up work of a case service: a directory client on the app's bus, as
+    ``app.state.directory``, with lookups timing out after ``timeout`` seconds."""
+
+    @asynccontextmanager
+    async def directory(app: FastAPI) -> AsyncIterator[None]:
+        bus: Bus = app.state.bus
+        client = DirectoryClient(bus, timeout=timeout)
+        # Refreshed by the directory's authority events: a withdrawal is seen at once.
+        await client.start()
+        app.state.directory = client
+        yield
+
+    return directory

@@ -11,11 +11,18 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from typing import Annotated
+
+from fastapi import Query
 
 from shared.problems import FieldError, UnprocessableContent
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+
+# The query parameters of every list.
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size; at most {MAX_LIMIT}.")]
+Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page; opaque.")]
 
 
 def encode_cursor(order: str, key: list[str | int]) -> str:

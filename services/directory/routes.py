@@ -40,7 +40,7 @@ from services.directory.vocabulary import AuthorityKind, Channel, Instrument
 from shared.auth import CurrentPrincipal, Principal, current_principal
 from shared.db import SessionDep, UnitOfWorkRoute
 from shared.http import IdempotencyDep, etag, if_match_version
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
 from shared.problems import (
     Conflict,
     NotFound,
@@ -57,9 +57,6 @@ router = APIRouter(
     dependencies=[Depends(current_principal)],
     tags=["directory"],
 )
-
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size; at most {MAX_LIMIT}.")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page; opaque.")]
 
 
 def _now(request: Request) -> datetime:

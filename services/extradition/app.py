@@ -8,8 +8,6 @@ holds the rules and their sources.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -18,9 +16,8 @@ from fastapi import FastAPI
 from services.extradition.routes import router
 from services.extradition.settings import ExtraditionSettings
 from shared.app import create_service_app
-from shared.bus import Bus
 from shared.clock import Clock
-from shared.directory_client import DirectoryClient
+from shared.directory_client import directory_lifespan
 
 MIGRATIONS: Path = Path(__file__).parent / "migrations"
 Settings = ExtraditionSettings
@@ -42,15 +39,6 @@ def create_app(
 ) -> FastAPI:
     settings = settings or ExtraditionSettings()
 
-    @asynccontextmanager
-    async def directory(app: FastAPI) -> AsyncIterator[None]:
-        bus: Bus = app.state.bus
-        client = DirectoryClient(bus, timeout=settings.directory_timeout_seconds)
-        # Refreshed by the directory's authority events: a withdrawal is seen at once.
-        await client.start()
-        app.state.directory = client
-        yield
-
     return create_service_app(
         settings,
         title="Comity extradition",
@@ -59,5 +47,5 @@ def create_app(
         clock=clock,
         keycloak_http=keycloak_http,
         with_events=True,
-        lifespan=directory,
+        lifespan=directory_lifespan(settings.directory_timeout_seconds),
     )

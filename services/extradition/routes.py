@@ -41,9 +41,9 @@ from services.extradition.schemas import (
     SurrenderAgreement,
 )
 from services.extradition.service import ENTITY, Context
-from shared.auth import CurrentPrincipal, current_principal
+from shared.auth import current_principal
 from shared.casework.parties import Direction
-from shared.casework.routing import audited_route
+from shared.casework.routing import CHANGE, CREATE, READ, audited_route, context_dependency
 from shared.casework.schemas import (
     ConsultationClose,
     ConsultationCreate,
@@ -69,20 +69,10 @@ from shared.casework.schemas import (
     StatusRequestPublic,
     StatusRequestsPublic,
 )
-from shared.db import SessionDep
 from shared.http import IdempotencyDep, etag, if_match_version
 from shared.legal.dual_criminality import Purpose
 from shared.legal.extradition import ExtraditionBasis, bilateral_treaties
-from shared.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from shared.problems import (
-    Conflict,
-    NotFound,
-    PermissionDenied,
-    PreconditionFailed,
-    PreconditionRequired,
-    UnprocessableContent,
-    responses,
-)
+from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
 
 router = APIRouter(
     prefix="/v1",
@@ -91,33 +81,7 @@ router = APIRouter(
     tags=["extradition"],
 )
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size; at most {MAX_LIMIT}.")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page; opaque.")]
-
-READ = responses(NotFound)
-CREATE = responses(NotFound, PermissionDenied, Conflict, UnprocessableContent)
-CHANGE = responses(
-    NotFound,
-    PermissionDenied,
-    Conflict,
-    PreconditionFailed,
-    UnprocessableContent,
-    PreconditionRequired,
-)
-
-
-async def context(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Context:
-    return Context(
-        session=session,
-        principal=principal,
-        now=request.app.state.clock.now(),
-        directory=request.app.state.directory,
-        settings=request.app.state.settings,
-        database=request.app.state.database,
-    )
-
-
-Ctx = Annotated[Context, Depends(context)]
+Ctx = Annotated[Context, Depends(context_dependency(Context))]
 
 
 def _with_etag(response: Response, public: RequestPublic) -> RequestPublic:

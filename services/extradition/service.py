@@ -50,13 +50,13 @@ from services.extradition.schemas import (
     SurrenderAgreement,
 )
 from services.extradition.settings import ExtraditionSettings
-from shared import audit
 from shared.auth import Principal
-from shared.casework import public
+from shared.casework import public, requests
 from shared.casework import repository as casework
+from shared.casework.changes import CaseChanges, request_event_fields
 from shared.casework.deadlines import Calendar, DeadlinePlan, DeadlineStatus, local_date
 from shared.casework.models import CaseDeadline, CasePerson
-from shared.casework.parties import Direction, Parties, direction_of, side_of
+from shared.casework.parties import Direction, Parties, direction_of, require_officer, side_of
 from shared.casework.persons import new_pseudonym
 from shared.casework.schemas import (
     ConsultationTopic,
@@ -69,7 +69,6 @@ from shared.casework.schemas import (
 from shared.casework.state_machine import Side
 from shared.db import Database
 from shared.directory_client import DirectoryClient
-from shared.events import new_event
 from shared.http import check_version
 from shared.legal.dual_criminality import Purpose
 from shared.legal.extradition import (
@@ -79,18 +78,14 @@ from shared.legal.extradition import (
     catalogue,
 )
 from shared.legal.offences import OffenceCategory
-from shared.outbox import stage
-from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.problems import (
     Conflict,
     FieldError,
     NotFound,
-    PermissionDenied,
     UnprocessableContent,
 )
 
 ENTITY = "extradition_request"
-OFFICER_ROLES = ("case_officer", "supervisor")
 FORMAL_REQUEST_KINDS = ("formal_request", "formal_request_release_possible")
 
 
@@ -156,19 +151,8 @@ def case_of(row: ExtraditionRequest) -> Case:
 
 
 async def not_found(ctx: Context, request_id: UUID) -> NotFound:
-    """The 404 for a request the caller may not see; an existing one's denial is audited."""
-    if await repository.exists_at_all(ctx.session, request_id):
-        await audit.record_outside(
-            ctx.database,
-            at=ctx.now,
-            actor=ctx.principal,
-            action="extradition.request.read",
-            entity_type=ENTITY,
-            entity_id=request_id,
-            outcome="denied",
-            details={"reason": "not_a_party", "authority": ctx.principal.authority},
-        )
-    return NotFound("No request with this id")
+    exists = await repository.exists_at_all(ctx.session, request_id)
+    return await CHANGES.not_found(ctx, request_id, exists=exists)
 
 
 async def _side(ctx: Context, row: ExtraditionRequest) -> Side | None:
@@ -198,14 +182,6 @@ async def load(ctx: Context, request_id: UUID, *, for_update: bool = False) -> L
     return Loaded(row=row, case=case_of(row), side=side, person=person)
 
 
-def require_officer(principal: Principal) -> None:
-    if not principal.has_role(*OFFICER_ROLES):
-        raise PermissionDenied(
-            "Requests are drafted and worked by case officers and supervisors "
-            f"(roles {', '.join(OFFICER_ROLES)})"
-        )
-
-
 # ---------------------------------------------------------------------------
 # Authorities, through the directory
 
@@ -222,14 +198,7 @@ class Authority:
 
 async def authority(ctx: Context, code: str, *, pointer: str) -> Authority:
     """The authority ``code`` from the directory; an unknown or withdrawn one is a 422."""
-    try:
-        found = await ctx.directory.authority(code)
-    except NotFound:
-        raise UnprocessableContent(
-            f"The directory has no authority {code}",
-            code="unknown-authority",
-            errors=[FieldError(pointer=pointer, detail=f"'{code}' is not in the directory")],
-        ) from None
+    found = await ctx.directory.named_authority(code, pointer=pointer)
     if found.withdrawn:
         raise UnprocessableContent(
             f"The authority {code} has been withdrawn from the directory",
@@ -317,21 +286,12 @@ async def read_request(ctx: Context, request_id: UUID) -> RequestPublic:
 async def list_requests(
     ctx: Context, *, filters: repository.RequestFilters, cursor: str | None, limit: int
 ) -> RequestsPublic:
-    after = None
-    if cursor is not None:
-        created, last_id = decode_cursor(cursor, "created", length=2)
-        try:
-            after = (datetime.fromisoformat(str(created)), UUID(str(last_id)))
-        except ValueError:
-            raise invalid_cursor() from None
-    rows = await repository.list_visible(
-        ctx.session, ctx.principal, filters, after=after, limit=limit + 1
+    rows, next_cursor = requests.page(
+        await repository.list_visible(
+            ctx.session, ctx.principal, filters, after=requests.after(cursor), limit=limit + 1
+        ),
+        limit,
     )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1][0]
-        next_cursor = encode_cursor("created", [last.created_at.isoformat(), str(last.id)])
     items = []
     for row, next_due in rows:
         parties = Parties(
@@ -364,18 +324,11 @@ async def list_requests(
 async def event_base(
     ctx: Context, loaded: Loaded, *, previous_state: str | None, recorded_for: Side | None = None
 ) -> dict[str, Any]:
-    await ctx.session.flush()
     row = loaded.row
     return {
-        "request_id": row.id,
-        "reference": row.reference,
-        "their_reference": row.their_reference,
-        "state": row.state,
-        "previous_state": previous_state,
-        "requesting_authority": row.requesting_authority,
-        "requesting_country": row.requesting_country,
-        "requested_authority": row.requested_authority,
-        "requested_country": row.requested_country,
+        **await request_event_fields(
+            ctx.session, row, previous_state=previous_state, recorded_for=recorded_for
+        ),
         "purpose": row.purpose,
         "person_id": loaded.person.id,
         "person_pseudonym": loaded.person.pseudonym,
@@ -384,82 +337,16 @@ async def event_base(
             contract.OffenceInfo(offence_id=UUID(o["id"]), category=o.get("category"))
             for o in row.offences
         ],
-        "one_sided": not row.counterpart_uses_comity,
-        "recorded_for": recorded_for.value if recorded_for is not None else None,
-        "deadlines": [
-            contract.DeadlineInfo(
-                deadline_id=d.id,
-                kind=d.kind,
-                responsible_side=d.responsible_side,
-                responsible_authority=d.responsible_authority,
-                due_date=d.due_date,
-                due_at=public.local(d.due_at, d.time_zone),
-                time_zone=d.time_zone,
-                status=d.status,
-                paused=d.paused_at is not None,
-                citation=d.citation,
-            )
-            for d in await casework.deadlines(ctx.session, row.id)
-        ],
     }
 
 
-def emit(ctx: Context, row: ExtraditionRequest, event: str, payload: BaseModel) -> None:
-    stage(
-        ctx.session,
-        new_event(
-            contract.BY_EVENT[event],
-            payload,
-            subject=row.reference or str(row.id),
-            actor=f"user:{ctx.principal.subject}",
-            at=ctx.now,
-            case_version=row.version,
-        ),
-    )
-
-
-async def record(
-    ctx: Context,
-    row: ExtraditionRequest,
-    *,
-    action: str,
-    from_state: str | None,
-    to_state: str | None,
-    reason: str | None = None,
-    details: dict[str, Any] | None = None,
-    recorded_for: Side | None = None,
-    occurred_on: date | None = None,
-) -> None:
-    """The history entry and the audit entry of a change, in the caller's transaction."""
-    casework.add_history(
-        ctx.session,
-        case_id=row.id,
-        at=ctx.now,
-        actor=ctx.principal,
-        action=action,
-        case_version=row.version,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details,
-        recorded_for=recorded_for,
-        occurred_on=occurred_on,
-    )
-    await audit.append(
-        ctx.session,
-        at=ctx.now,
-        actor=ctx.principal,
-        action=f"extradition.request.{action}",
-        entity_type=ENTITY,
-        entity_id=row.id,
-        details={
-            "reference": row.reference,
-            "version": row.version,
-            "from_state": from_state,
-            "to_state": to_state,
-            **(details or {}),
-        },
-    )
+CHANGES = CaseChanges(
+    action_prefix="extradition.request",
+    entity=ENTITY,
+    events=contract.BY_EVENT,
+)
+emit = CHANGES.emit
+record = CHANGES.record
 
 
 async def _apply(

@@ -12,24 +12,22 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from contracts import extradition as contract
 from services.extradition import domain
 from services.extradition.domain import State
 from services.extradition.service import (
+    CHANGES,
     Context,
     Loaded,
     authority,
-    emit,
     event_base,
     load,
-    record,
-    require_officer,
 )
 from shared.casework import public
 from shared.casework import repository as casework
 from shared.casework import subresources as shared_subresources
 from shared.casework.deadlines import DeadlinePlan
 from shared.casework.models import CasePerson
+from shared.casework.parties import require_officer
 from shared.casework.schemas import (
     CaseType,
     ConsultationClose,
@@ -62,25 +60,6 @@ from shared.casework.subresources import CaseAccess
 from shared.problems import Conflict, FieldError, UnprocessableContent
 
 
-async def _emit(ctx: Context, loaded: Loaded, event: str, extra: dict[str, Any]) -> None:
-    base = await event_base(ctx, loaded, previous_state=loaded.row.state)
-    emit(ctx, loaded.row, event, contract.BY_EVENT[event].payload.model_validate({**base, **extra}))
-
-
-async def _note(
-    ctx: Context, loaded: Loaded, action: str, details: dict[str, Any], reason: str | None = None
-) -> None:
-    await record(
-        ctx,
-        loaded.row,
-        action=action,
-        from_state=loaded.row.state,
-        to_state=loaded.row.state,
-        reason=reason,
-        details=details,
-    )
-
-
 def _may_consult(loaded: Loaded, topic: ConsultationTopic | None = None) -> None:
     """Either party consults once the other can see the request (Plan of Action para.
     56(c)); a consultation before sending is held on a draft."""
@@ -103,21 +82,10 @@ def _may_consult(loaded: Loaded, topic: ConsultationTopic | None = None) -> None
 
 
 def _access(ctx: Context, loaded: Loaded) -> CaseAccess:
-    async def note(action: str, details: dict[str, Any], reason: str | None) -> None:
-        await _note(ctx, loaded, action, details, reason)
+    async def event_fields() -> dict[str, Any]:
+        return await event_base(ctx, loaded, previous_state=loaded.row.state)
 
-    async def emit_(event: str, extra: dict[str, Any]) -> None:
-        await _emit(ctx, loaded, event, extra)
-
-    return CaseAccess(
-        session=ctx.session,
-        principal=ctx.principal,
-        now=ctx.now,
-        case_id=loaded.row.id,
-        side=loaded.side,
-        note=note,
-        emit=emit_,
-    )
+    return CHANGES.access(ctx, loaded.row, loaded.side, event_fields)
 
 
 async def list_consultations(ctx: Context, request_id: UUID) -> ConsultationsPublic:

@@ -51,10 +51,10 @@ from services.mla.schemas import (
     WithdrawBody,
 )
 from services.mla.settings import MlaSettings
-from shared import audit
 from shared.auth import Principal
-from shared.casework import public
+from shared.casework import public, requests
 from shared.casework import repository as casework
+from shared.casework.changes import CaseChanges, request_event_fields
 from shared.casework.deadlines import (
     Close,
     DeadlineOp,
@@ -63,16 +63,14 @@ from shared.casework.deadlines import (
     Resume,
     local_date,
 )
-from shared.casework.models import CaseDeadline, CasePerson
-from shared.casework.parties import Direction, Parties, direction_of, side_of
+from shared.casework.models import CasePerson
+from shared.casework.parties import Direction, Parties, direction_of, require_officer, side_of
 from shared.casework.schemas import (
-    DeadlinePublic,
     PersonPublic,
 )
 from shared.casework.state_machine import Side
 from shared.db import Database
 from shared.directory_client import DirectoryClient
-from shared.events import new_event
 from shared.http import check_version
 from shared.legal.bases import LegalBasis
 from shared.legal.mla import (
@@ -88,19 +86,15 @@ from shared.legal.mla import (
     assess_completeness,
     is_coercive,
 )
-from shared.outbox import stage
-from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.problems import (
     FieldError,
     GatewayTimeout,
     NotFound,
-    PermissionDenied,
     ServiceUnavailable,
     UnprocessableContent,
 )
 
 ENTITY = "mla_request"
-OFFICER_ROLES = ("case_officer", "supervisor")
 
 
 @dataclass
@@ -210,19 +204,8 @@ async def _parties(session: AsyncSession, row: MlaRequest, principal: Principal)
 
 
 async def not_found(ctx: Context, request_id: UUID) -> NotFound:
-    """The 404 for a request the caller may not see; an existing one's denial is audited."""
-    if await repository.exists_at_all(ctx.session, request_id):
-        await audit.record_outside(
-            ctx.database,
-            at=ctx.now,
-            actor=ctx.principal,
-            action="mla.request.read",
-            entity_type=ENTITY,
-            entity_id=request_id,
-            outcome="denied",
-            details={"reason": "not_a_party", "authority": ctx.principal.authority},
-        )
-    return NotFound("No request with this id")
+    exists = await repository.exists_at_all(ctx.session, request_id)
+    return await CHANGES.not_found(ctx, request_id, exists=exists)
 
 
 async def load(ctx: Context, request_id: UUID, *, for_update: bool = False) -> Loaded:
@@ -274,14 +257,7 @@ def _authority(found: AuthorityChanged) -> Authority:
 
 async def authority(ctx: Context, code: str, *, pointer: str) -> Authority:
     """The authority ``code`` from the directory; an unknown one is a 422 on ``pointer``."""
-    try:
-        return _authority(await ctx.directory.authority(code))
-    except NotFound:
-        raise UnprocessableContent(
-            f"The directory has no authority {code}",
-            code="unknown-authority",
-            errors=[FieldError(pointer=pointer, detail=f"'{code}' is not in the directory")],
-        ) from None
+    return _authority(await ctx.directory.named_authority(code, pointer=pointer))
 
 
 async def _maybe_authority(ctx: Context, code: str) -> Authority | None:
@@ -306,14 +282,6 @@ async def _dual_criminality(ctx: Context, country: str) -> DualCriminalityRule:
 
 # ---------------------------------------------------------------------------
 # What callers read
-
-
-def _local(instant: datetime, tz: str) -> datetime:
-    return public.local(instant, tz)
-
-
-def deadline_public(row: CaseDeadline, now: datetime) -> DeadlinePublic:
-    return public.deadline_public(row, now)
 
 
 async def persons_public(
@@ -441,7 +409,7 @@ async def request_public(ctx: Context, loaded: Loaded) -> RequestPublic:
         created_at=row.created_at,
         updated_at=row.updated_at,
         decisions=row.decisions,
-        deadlines=[deadline_public(d, ctx.now) for d in deadline_rows],
+        deadlines=[public.deadline_public(d, ctx.now) for d in deadline_rows],
         persons=await persons_public(ctx, loaded, person_rows),
         checklist=await checklist(ctx, loaded),
     )
@@ -458,21 +426,12 @@ async def read_checklist(ctx: Context, request_id: UUID) -> ChecklistPublic:
 async def list_requests(
     ctx: Context, *, filters: repository.RequestFilters, cursor: str | None, limit: int
 ) -> RequestsPublic:
-    after = None
-    if cursor is not None:
-        created, last_id = decode_cursor(cursor, "created", length=2)
-        try:
-            after = (datetime.fromisoformat(str(created)), UUID(str(last_id)))
-        except ValueError:
-            raise invalid_cursor() from None
-    rows = await repository.list_visible(
-        ctx.session, ctx.principal, filters, after=after, limit=limit + 1
+    rows, next_cursor = requests.page(
+        await repository.list_visible(
+            ctx.session, ctx.principal, filters, after=requests.after(cursor), limit=limit + 1
+        ),
+        limit,
     )
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1][0]
-        next_cursor = encode_cursor("created", [last.created_at.isoformat(), str(last.id)])
     items = []
     for row, next_due in rows:
         parties = Parties(
@@ -509,24 +468,6 @@ async def list_requests(
 # Events, history and audit of every change
 
 
-async def _deadline_infos(ctx: Context, case_id: UUID) -> list[contract.DeadlineInfo]:
-    return [
-        contract.DeadlineInfo(
-            deadline_id=d.id,
-            kind=d.kind,
-            responsible_side=d.responsible_side,
-            responsible_authority=d.responsible_authority,
-            due_date=d.due_date,
-            due_at=_local(d.due_at, d.time_zone),
-            time_zone=d.time_zone,
-            status=d.status,
-            paused=d.paused_at is not None,
-            citation=d.citation,
-        )
-        for d in await casework.deadlines(ctx.session, case_id)
-    ]
-
-
 async def event_base(
     ctx: Context,
     row: MlaRequest,
@@ -534,86 +475,22 @@ async def event_base(
     previous_state: str | None,
     recorded_for: Side | None = None,
 ) -> dict[str, Any]:
-    await ctx.session.flush()
     return {
-        "request_id": row.id,
-        "reference": row.reference,
-        "their_reference": row.their_reference,
-        "state": row.state,
-        "previous_state": previous_state,
-        "requesting_authority": row.requesting_authority,
-        "requesting_country": row.requesting_country,
-        "requested_authority": row.requested_authority,
-        "requested_country": row.requested_country,
+        **await request_event_fields(
+            ctx.session, row, previous_state=previous_state, recorded_for=recorded_for
+        ),
         "executing_authority": row.executing_authority,
         "urgent": row.urgent,
-        "one_sided": not row.counterpart_uses_comity,
-        "recorded_for": recorded_for.value if recorded_for is not None else None,
         "measures": [
             contract.MeasureInfo(measure_id=UUID(m["id"]), measure=m["measure"], status=m["status"])
             for m in row.measures
         ],
-        "deadlines": await _deadline_infos(ctx, row.id),
     }
 
 
-def emit(ctx: Context, row: MlaRequest, event: str, payload: BaseModel) -> None:
-    stage(
-        ctx.session,
-        new_event(
-            contract.BY_EVENT[event],
-            payload,
-            subject=row.reference or str(row.id),
-            actor=f"user:{ctx.principal.subject}",
-            at=ctx.now,
-            case_version=row.version,
-        ),
-    )
-
-
-async def record(
-    ctx: Context,
-    row: MlaRequest,
-    *,
-    action: str,
-    from_state: str | None,
-    to_state: str | None,
-    reason: str | None = None,
-    details: dict[str, Any] | None = None,
-    recorded_for: Side | None = None,
-    occurred_on: date | None = None,
-) -> None:
-    """The history entry and the audit entry of a change, in the caller's transaction."""
-    casework.add_history(
-        ctx.session,
-        case_id=row.id,
-        at=ctx.now,
-        actor=ctx.principal,
-        action=action,
-        case_version=row.version,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        details=details,
-        recorded_for=recorded_for,
-        occurred_on=occurred_on,
-    )
-    await audit.append(
-        ctx.session,
-        at=ctx.now,
-        actor=ctx.principal,
-        action=f"mla.request.{action}",
-        entity_type=ENTITY,
-        entity_id=row.id,
-        details={
-            "reference": row.reference,
-            "version": row.version,
-            "from_state": from_state,
-            "to_state": to_state,
-            **({"recorded_for": recorded_for.value} if recorded_for else {}),
-            **(details or {}),
-        },
-    )
+CHANGES = CaseChanges(action_prefix="mla.request", entity=ENTITY, events=contract.BY_EVENT)
+emit = CHANGES.emit
+record = CHANGES.record
 
 
 async def apply_deadlines(
@@ -714,14 +591,6 @@ def _measure_rows(measures: Sequence[MeasureCreate]) -> list[dict[str, Any]]:
         }
         for m in measures
     ]
-
-
-def require_officer(principal: Principal) -> None:
-    if not principal.has_role(*OFFICER_ROLES):
-        raise PermissionDenied(
-            f"Requests are drafted and worked by case officers and supervisors "
-            f"(roles {', '.join(OFFICER_ROLES)})"
-        )
 
 
 async def create_request(ctx: Context, body: RequestCreate) -> RequestPublic:

@@ -6,7 +6,12 @@
 - :mod:`.models`: the shared tables (deadlines, history, consultations, persons,
   documents, links, status requests, liaison attachments), keyed by ``case_id``;
 - :mod:`.repository`: their queries; :mod:`.persons`: pseudonyms and disclosure;
-- :mod:`.pagination`: opaque cursors for the case lists.
+- :mod:`.requests`: the queries on a service's own request table, given its model,
+  and the cursors of its list;
+- :mod:`.changes`: the history, audit entry and event of a change, and the deadlines
+  every event carries;
+- :mod:`.routing`: the route class, the problems of each kind of route, the use-case
+  context; :mod:`.subresources`: the sub-resources every case service offers.
 
 Nothing here knows a particular request type: each case service brings its own
 states, rules and fields.

@@ -21,6 +21,7 @@ from sqlmodel import col
 from shared.auth import Principal
 from shared.casework.models import CaseLiaison
 from shared.casework.state_machine import Side
+from shared.problems import PermissionDenied
 
 # Roles that work an authority's cases and so see every case the authority is party to.
 CASEWORK_ROLES = frozenset({"case_officer", "supervisor", "protection_officer", "auditor"})
@@ -118,3 +119,15 @@ def visibility_condition(
 
 def liaison_usernames(rows: list[CaseLiaison]) -> frozenset[str]:
     return frozenset(row.username for row in rows)
+
+
+# Who drafts and works a request, in every case service.
+OFFICER_ROLES = ("case_officer", "supervisor")
+
+
+def require_officer(principal: Principal) -> None:
+    if not principal.has_role(*OFFICER_ROLES):
+        raise PermissionDenied(
+            "Requests are drafted and worked by case officers and supervisors "
+            f"(roles {', '.join(OFFICER_ROLES)})"
+        )

@@ -1,4 +1,5 @@
-"""The route class of every case service: the unit of work, plus an audited 403.
+"""What the routes of every case service share: the route class (the unit of work, plus
+an audited 403), the problems each kind of route answers and the use-case context.
 
 A refusal for a missing role is audited (outcome ``denied``) in a transaction of
 its own before the request's transaction rolls back (DESIGN.md "History and
@@ -7,14 +8,37 @@ audit": authorisation denials are audited too).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
 
 from shared import audit
-from shared.db import UnitOfWorkRoute
-from shared.problems import PermissionDenied
+from shared.auth import CurrentPrincipal
+from shared.db import SessionDep, UnitOfWorkRoute
+from shared.problems import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    PreconditionRequired,
+    UnprocessableContent,
+    responses,
+)
+
+C = TypeVar("C")
+
+# The problems a read, a create and a change of a case answer, for ``responses=``.
+READ = responses(NotFound)
+CREATE = responses(NotFound, PermissionDenied, Conflict, UnprocessableContent)
+CHANGE = responses(
+    NotFound,
+    PermissionDenied,
+    Conflict,
+    PreconditionFailed,
+    UnprocessableContent,
+    PreconditionRequired,
+)
 
 
 def audited_route(action_prefix: str, entity_type: str) -> type[UnitOfWorkRoute]:
@@ -50,3 +74,21 @@ def audited_route(action_prefix: str, entity_type: str) -> type[UnitOfWorkRoute]
             return audited
 
     return AuditedRoute
+
+
+def context_dependency(make: Callable[..., C]) -> Callable[..., Awaitable[C]]:
+    """A dependency building the service's use-case context (``make``, e.g. its
+    ``Context``) from the request's session, the caller and the app's clock, directory
+    client, settings and database."""
+
+    async def context(request: Request, session: SessionDep, principal: CurrentPrincipal) -> C:
+        return make(
+            session=session,
+            principal=principal,
+            now=request.app.state.clock.now(),
+            directory=request.app.state.directory,
+            settings=request.app.state.settings,
+            database=request.app.state.database,
+        )
+
+    return context

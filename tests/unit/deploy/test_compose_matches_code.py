@@ -17,7 +17,9 @@ import pytest
 import yaml
 
 from deploy import catalog
+from deploy.cli import OperatorSettings
 from deploy.keycloak_standin import REPO_ROOT
+from deploy.nats import DEVELOPMENT_CONFIG, OPERATOR, development_config, development_password
 from shared.settings import ServiceSettings
 
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
@@ -80,7 +82,10 @@ def test_the_migrate_job_migrates_and_seeds_with_variables_the_services_read(
     migrate = compose["migrate"]
     assert migrate["build"] == "."
     assert "comity migrate && comity seed" in " ".join(migrate["command"])
-    known = set().union(*(variables_of(part.settings_class()) for part in catalog.with_database()))
+    known = set().union(
+        *(variables_of(part.settings_class()) for part in catalog.with_database()),
+        variables_of(OperatorSettings),
+    )
     assert comity_variables(migrate) <= known
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
     for part in catalog.with_database():
@@ -127,3 +132,26 @@ def test_the_servers_listen_on_the_compose_ports(compose: dict[str, Any]) -> Non
 def test_the_one_entry_point_is_the_deploy_cli() -> None:
     pyproject = tomllib.loads(Path(REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["scripts"]["comity"] == "deploy.cli:main"
+
+
+def test_the_committed_nats_users_are_what_the_catalogue_gives() -> None:
+    assert DEVELOPMENT_CONFIG.read_text(encoding="utf-8") == development_config(), (
+        "run `.venv/bin/python -m deploy.nats` and commit deploy/nats-development.conf"
+    )
+
+
+def test_nats_admits_each_part_as_its_own_user(compose: dict[str, Any]) -> None:
+    nats = compose["nats"]
+    assert nats["command"][-2:] == ["-c", "/etc/nats/comity.conf"]
+    assert any(
+        (REPO_ROOT / volume.split(":")[0]).resolve() == DEVELOPMENT_CONFIG
+        and volume.split(":")[1] == "/etc/nats/comity.conf"
+        for volume in nats["volumes"]
+    )
+    for part in catalog.PARTS:
+        environment = compose[part.name]["environment"]
+        assert environment[f"{part.env_prefix}NATS_USER"] == part.name
+        assert environment[f"{part.env_prefix}NATS_PASSWORD"] == development_password(part.name)
+    migrate = compose["migrate"]["environment"]
+    assert migrate["COMITY_OPERATOR_NATS_USER"] == OPERATOR
+    assert migrate["COMITY_OPERATOR_NATS_PASSWORD"] == development_password(OPERATOR)
