@@ -133,6 +133,19 @@ class NatsServer:
             self.process = None
 
 
+def _wait_until_exited(pid: int, timeout: float) -> None:
+    """Wait for a process that is not our child (so cannot be waited for) to end."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state in ("Z", "X"):  # exited; only its parent's reaping is left
+            return
+        time.sleep(0.05)
+
+
 def _ensure_system_user(name: str) -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(name)
@@ -224,9 +237,13 @@ class EmbeddedPostgres:
         return self
 
     def stop(self) -> None:
-        if not (self.data_dir / "postmaster.pid").exists():
+        pid_file = self.data_dir / "postmaster.pid"
+        if not pid_file.exists():
             return
+        postmaster = int(pid_file.read_text().split()[0])
         self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        # pg_ctl returns once the pid file is gone, a moment before the postmaster exits.
+        _wait_until_exited(postmaster, timeout=10.0)
 
     def destroy(self) -> None:
         self.stop()

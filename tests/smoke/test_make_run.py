@@ -252,5 +252,11 @@ def test_make_run_serves_the_directory_through_the_gateway_and_stops_on_ctrl_c(
         assert comity.process.wait(STOP_TIMEOUT_SECONDS) == 0, comity.transcript()
     except subprocess.TimeoutExpired:
         pytest.fail(f"comity run did not stop on SIGINT:\n{comity.transcript()}")
-    assert processes_carrying("COMITY_STATE_DIR", str(comity.state_dir)) == []
+    # A process that is being reaped may show for an instant; a leaked one stays.
+    deadline = time.monotonic() + 5
+    while (left := processes_carrying("COMITY_STATE_DIR", str(comity.state_dir))) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.1)
+    assert left == []
     assert [port for port in comity.ports.values() if port_is_taken(port)] == []
