@@ -128,6 +128,11 @@ def _request(event: str, payload: type[BaseModel], description: str) -> EventCon
 
 
 DRAFTED = _request("drafted", RequestEvent, "A request was drafted (seen by its author only)")
+DRAFT_SHARED = _request(
+    "draft_shared",
+    RequestEvent,
+    "A draft was shared with the requested authority to consult it before it is sent",
+)
 PROVISIONAL_ARREST_REQUESTED = _request(
     "provisional_arrest_requested",
     RequestEvent,
@@ -216,6 +221,7 @@ LIAISON_ATTACHED = _request(
 
 EVENTS = (
     DRAFTED,
+    DRAFT_SHARED,
     PROVISIONAL_ARREST_REQUESTED,
     SENT,
     REGISTERED,

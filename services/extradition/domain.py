@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from shared.calendar import Period
+from shared.casework import drafts
 from shared.casework.deadlines import Calendar, DeadlinePlan, after_period, on_date
 from shared.casework.rules import violations_problem
 from shared.casework.state_machine import (
@@ -97,6 +98,7 @@ class Action(StrEnum):
     """Each action is its own endpoint, ``POST /v1/requests/{id}/<value>``."""
 
     send = "send"
+    share_draft = "share-draft"
     register = "register"
     record_arrest = "record-arrest"
     extend_formal_request_deadline = "extend-formal-request-deadline"
@@ -127,10 +129,20 @@ class Case:
     arrested: bool
     court_ruled_admissible: bool
     open_speciality_requests: int
+    # Shown to the requested authority: sent, or a draft shared for prior consultation.
+    disclosed: bool = False
 
 
 def _own_draft(case: Case, side: Side) -> bool:
     return case.created_by_side is side
+
+
+def _shareable(case: Case, side: Side) -> bool:
+    return drafts.shareable(
+        own_draft=_own_draft(case, side),
+        disclosed=case.disclosed,
+        counterpart_uses_comity=case.counterpart_uses_comity,
+    )
 
 
 def _not_arrested(case: Case, side: Side) -> bool:
@@ -177,6 +189,15 @@ MACHINE: StateMachine[Case] = StateMachine(
             REQUESTING,
             guard=_own_draft,
             description="Send the request: provisional arrest first, or the formal request",
+        ),
+        _t(
+            Action.share_draft,
+            [S.draft],
+            None,
+            REQUESTING,
+            guard=_shareable,
+            description="Show the draft to the requested authority to consult it first "
+            "(Plan of Action para. 56(c))",
         ),
         _t(
             Action.register,
@@ -626,6 +647,11 @@ def _no_change(state: State, detail: str) -> Conflict:
     )
 
 
+def may_edit_draft(case: Case, side: Side) -> None:
+    """Only the drafting side edits a request, and only while it is a draft (409)."""
+    drafts.may_edit_draft(case.state.value, created_by_side=case.created_by_side, side=side)
+
+
 def may_add_to_case(state: State, side: Side) -> None:
     """Persons, documents, links, liaison officers: either party, until the case is closed."""
     if side not in (Side.requesting, Side.requested):
@@ -636,7 +662,7 @@ def may_add_to_case(state: State, side: Side) -> None:
 
 def may_ask_status(state: State, side: Side, *, disclosed: bool) -> None:
     """The requesting side asks about progress while the request is pending."""
-    if side is not Side.requesting or not disclosed or state in _FINISHED:
+    if side is not Side.requesting or not disclosed or state in {*_FINISHED, State.draft}:
         raise _no_change(
             state, "The requesting side asks for the status of a request while it is pending"
         )

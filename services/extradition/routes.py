@@ -35,6 +35,7 @@ from services.extradition.schemas import (
     RequestCreate,
     RequestPublic,
     RequestsPublic,
+    RequestUpdate,
     SendBody,
     SpecialityDecisionBody,
     SpecialityRequestBody,
@@ -133,6 +134,14 @@ async def read_request(request_id: UUID, ctx: Ctx, response: Response) -> Reques
     return _with_etag(response, await service.read_request(ctx, request_id))
 
 
+@router.patch("/requests/{request_id}", summary="Change a draft (If-Match)", responses=CHANGE)
+async def update_request(
+    request_id: UUID, request: Request, ctx: Ctx, body: RequestUpdate, response: Response
+) -> RequestPublic:
+    public = await service.update_request(ctx, request_id, body, lambda: if_match_version(request))
+    return _with_etag(response, public)
+
+
 # ---------------------------------------------------------------------------
 # Transitions: one endpoint each, with its own body; all need If-Match
 
@@ -164,6 +173,24 @@ async def send(
     body: Annotated[SendBody | None, Body()] = None,
 ) -> RequestPublic:
     return await _transition(request, response, ctx, request_id, Action.send, body or SendBody())
+
+
+@router.post(
+    "/requests/{request_id}/share-draft",
+    summary="Share a draft with the requested authority for prior consultation "
+    "(Plan of Action para. 56(c))",
+    responses=CHANGE,
+)
+async def share_draft(
+    request_id: UUID,
+    request: Request,
+    response: Response,
+    ctx: Ctx,
+    body: Annotated[NoteBody | None, Body()] = None,
+) -> RequestPublic:
+    return await _transition(
+        request, response, ctx, request_id, Action.share_draft, body or NoteBody()
+    )
 
 
 @router.post(

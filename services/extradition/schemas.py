@@ -84,15 +84,38 @@ class RequestCreate(Body):
 
     @model_validator(mode="after")
     def _sentence_for_enforcement(self) -> RequestCreate:
-        sentence = (self.sentence_imposed_months, self.sentence_remaining_months)
-        if self.purpose is Purpose.prosecution and any(s is not None for s in sentence):
-            raise ValueError("a sentence imposed or remaining is recorded only for enforcement")
-        if self.purpose is Purpose.enforcement and self.sentence_imposed_months is None:
-            raise ValueError("enforcement of a sentence needs the sentence imposed")
-        imposed, remaining = sentence
-        if imposed is not None and remaining is not None and remaining > imposed:
-            raise ValueError("the part remaining cannot exceed the sentence imposed")
+        problem = sentence_problem(
+            self.purpose, self.sentence_imposed_months, self.sentence_remaining_months
+        )
+        if problem is not None:
+            raise ValueError(problem)
         return self
+
+
+def sentence_problem(purpose: Purpose, imposed: int | None, remaining: int | None) -> str | None:
+    """What is wrong with the sentence recorded for ``purpose``, if anything."""
+    if purpose is Purpose.prosecution and (imposed is not None or remaining is not None):
+        return "a sentence imposed or remaining is recorded only for enforcement"
+    if purpose is Purpose.enforcement and imposed is None:
+        return "enforcement of a sentence needs the sentence imposed"
+    if imposed is not None and remaining is not None and remaining > imposed:
+        return "the part remaining cannot exceed the sentence imposed"
+    return None
+
+
+class RequestUpdate(Body):
+    """Changes to a draft: only the fields sent change (``null`` clears a field)."""
+
+    requested_authority: AuthorityCode | None = None
+    counterpart_uses_comity: StrictBool | None = None
+    purpose: Purpose | None = None
+    sentence_imposed_months: Months | None = None
+    sentence_remaining_months: Months | None = None
+    offences: list[OffenceCreate] | None = Field(default=None, min_length=1, max_length=50)
+    legal_bases: list[ExtraditionBasis] | None = Field(default=None, min_length=1, max_length=10)
+    warrant_references: list[Reference] | None = Field(default=None, max_length=20)
+    interpol_notice: Reference | None = None
+    summary_of_facts: LongText | None = None
 
 
 class SendBody(Body):
@@ -240,6 +263,9 @@ class RequestPublic(BaseModel):
     requested_authority: str
     requested_country: str
     one_sided: bool
+    draft_shared: bool = Field(
+        description="A draft shown to the requested authority for prior consultation"
+    )
     person_sought: PersonPublic
     purpose: Purpose
     sentence_imposed_months: int | None

@@ -44,10 +44,12 @@ from services.extradition.schemas import (
     RequestPublic,
     RequestsPublic,
     RequestSummary,
+    RequestUpdate,
     SendBody,
     SpecialityDecisionBody,
     SpecialityRequestBody,
     SurrenderAgreement,
+    sentence_problem,
 )
 from services.extradition.settings import ExtraditionSettings
 from shared.auth import Principal
@@ -76,6 +78,8 @@ from shared.legal.extradition import (
     ExtraditionRefusalGround,
     Obligation,
     catalogue,
+    convention_basis_accepted,
+    rests_on_conventions_alone,
 )
 from shared.legal.offences import OffenceCategory
 from shared.problems import (
@@ -147,6 +151,7 @@ def case_of(row: ExtraditionRequest) -> Case:
             d["decision"] == "court_ruling" and d.get("admissible") for d in row.decisions
         ),
         open_speciality_requests=sum(1 for s in row.speciality_requests if s["granted"] is None),
+        disclosed=row.disclosed,
     )
 
 
@@ -251,6 +256,7 @@ async def request_public(ctx: Context, loaded: Loaded) -> RequestPublic:
         requested_authority=row.requested_authority,
         requested_country=row.requested_country,
         one_sided=not row.counterpart_uses_comity,
+        draft_shared=row.state == State.draft and row.disclosed,
         person_sought=await _person_public(ctx, loaded),
         purpose=Purpose(row.purpose),
         sentence_imposed_months=row.sentence_imposed_months,
@@ -457,16 +463,7 @@ async def create_request(ctx: Context, body: RequestCreate) -> RequestPublic:
         purpose=body.purpose.value,
         sentence_imposed_months=body.sentence_imposed_months,
         sentence_remaining_months=body.sentence_remaining_months,
-        offences=[
-            {
-                "id": str(casework.new_id()),
-                "conduct": o.conduct,
-                "category": o.category.value if o.category else None,
-                "provision": o.provision,
-                "max_penalty_months": o.max_penalty_months,
-            }
-            for o in body.offences
-        ],
+        offences=_offence_rows(body.offences),
         legal_bases=[b.model_dump(mode="json") for b in body.legal_bases],
         warrant_references=list(body.warrant_references),
         interpol_notice=body.interpol_notice,
@@ -492,6 +489,101 @@ async def create_request(ctx: Context, body: RequestCreate) -> RequestPublic:
         contract.RequestEvent.model_validate(await event_base(ctx, loaded, previous_state=None)),
     )
     return await request_public(ctx, loaded)
+
+
+def _offence_rows(offences: Sequence[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(casework.new_id()),
+            "conduct": o.conduct,
+            "category": o.category.value if o.category else None,
+            "provision": o.provision,
+            "max_penalty_months": o.max_penalty_months,
+        }
+        for o in offences
+    ]
+
+
+# Fields of a draft that are never cleared (``null`` is refused).
+_NOT_NULL = frozenset(
+    {"counterpart_uses_comity", "purpose", "offences", "legal_bases", "warrant_references"}
+)
+
+
+async def update_request(
+    ctx: Context, request_id: UUID, body: RequestUpdate, expected_version: Callable[[], int]
+) -> RequestPublic:
+    """Change a draft, as in MLA: only the drafting side, only while it is a draft, with
+    ``If-Match``; history and audit record the fields changed (no event, as in MLA)."""
+    loaded = await load(ctx, request_id, for_update=True)
+    check_version(expected_version(), loaded.row.version)
+    domain.may_edit_draft(loaded.case, loaded.side)
+    require_officer(ctx.principal)
+    row = loaded.row
+    changed = sorted(body.model_fields_set)
+    for name in changed:
+        value = getattr(body, name)
+        if name == "requested_authority":
+            if value is None or loaded.side is not Side.requesting:
+                raise UnprocessableContent(
+                    "The requested authority of an outgoing draft can be changed, not removed",
+                    errors=[FieldError(pointer="/requested_authority", detail="not changeable")],
+                )
+            requested = await authority(ctx, value, pointer="/requested_authority")
+            if requested.country == row.requesting_country:
+                raise UnprocessableContent(
+                    "Extradition is requested of another State",
+                    code="same-state",
+                    errors=[FieldError(pointer="/requested_authority", detail="same State")],
+                )
+            row.requested_authority = requested.code
+            row.requested_country = requested.country
+            row.requested_time_zone = requested.time_zone
+        elif value is None and name in _NOT_NULL:
+            raise UnprocessableContent(
+                f"/{name} cannot be null", errors=[FieldError(pointer=f"/{name}", detail="null")]
+            )
+        elif name == "purpose":
+            row.purpose = value.value
+        elif name == "offences":
+            row.offences = _offence_rows(value)
+        elif name == "legal_bases":
+            row.legal_bases = [b.model_dump(mode="json") for b in value]
+        elif name == "warrant_references":
+            row.warrant_references = list(value)
+        else:
+            setattr(row, name, value)
+    problem = sentence_problem(
+        Purpose(row.purpose), row.sentence_imposed_months, row.sentence_remaining_months
+    )
+    if problem is not None:
+        raise UnprocessableContent(
+            problem[0].upper() + problem[1:],
+            errors=[FieldError(pointer="/sentence_imposed_months", detail=problem)],
+        )
+    row.version += 1
+    row.updated_at = ctx.now
+    await record(
+        ctx,
+        row,
+        action="edit",
+        from_state=row.state,
+        to_state=row.state,
+        details={"fields": changed},
+    )
+    loaded.case = case_of(row)
+    return await request_public(ctx, loaded)
+
+
+async def _conventions_accepted(ctx: Context, country: str) -> bool | None:
+    """Whether the requested State takes the conventions as the legal basis for
+    extradition, from its directory profile (UNTOC art. 16(5)(a) (verify)); ``None``
+    for a State without a profile, which is not blocked."""
+    try:
+        profile = await ctx.directory.profile(country)
+    except NotFound:
+        return None
+    return profile.conventions_as_extradition_basis
 
 
 def _required(pointer: str, what: str) -> UnprocessableContent:
@@ -541,6 +633,20 @@ async def _decide(ctx: Context, loaded: Loaded, action: Action, body: BaseModel 
     # is missing; the supervisor then records it).
     target = domain.check(action, case, side, None if action is Action.refuse else roles)
     tz = row.requested_time_zone
+    if action is Action.share_draft:
+        assert isinstance(body, NoteBody)
+        # Prior consultation in complex or time-sensitive cases (Plan of Action
+        # para. 56(c)): the requested authority becomes a party that sees the draft.
+        row.disclosed = True
+        return Change(action, State.draft, ["draft_shared"], reason=body.reason)
+    if action is Action.send:
+        # Plan of Action para. 54(a); UNTOC art. 16(4), (5) (verify); UNCAC art. 44(5);
+        # 1988 Convention art. 6(3): the conventions alone, to a State that does not take
+        # them as the legal basis, cannot carry the request.
+        basis_kinds = [b.kind for b in bases_of(row)]
+        if rests_on_conventions_alone(basis_kinds):
+            accepts = await _conventions_accepted(ctx, row.requested_country)
+            domain.raise_if(convention_basis_accepted(basis_kinds, accepts_conventions=accepts))
     if action in (Action.send, Action.register):
         assert isinstance(body, SendBody | RegisterBody)
         row.disclosed = True

@@ -74,7 +74,7 @@ def _may_consult(loaded: Loaded, topic: ConsultationTopic | None = None) -> None
             code="invalid-transition",
             extensions={"state": state.value, "allowed_actions": []},
         )
-    if topic is ConsultationTopic.before_sending:
+    if topic is ConsultationTopic.before_sending and state is not State.draft:
         raise UnprocessableContent(
             "A consultation before sending is held on a draft",
             errors=[FieldError(pointer="/topic", detail="the request has been sent")],

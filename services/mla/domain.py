@@ -21,7 +21,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from shared.calendar import Period
-from shared.casework import deadlines
+from shared.casework import deadlines, drafts
 from shared.casework.deadlines import Calendar, Close, DeadlineOp, Open, Pause, Resume
 from shared.casework.rules import violations_problem
 from shared.casework.schemas import ConsultationTopic
@@ -256,7 +256,11 @@ def _own_draft(case: Case, side: Side) -> bool:
 
 
 def _shareable(case: Case, side: Side) -> bool:
-    return _own_draft(case, side) and not case.disclosed and case.counterpart_uses_comity
+    return drafts.shareable(
+        own_draft=_own_draft(case, side),
+        disclosed=case.disclosed,
+        counterpart_uses_comity=case.counterpart_uses_comity,
+    )
 
 
 def _records_for_counterpart(case: Case, side: Side) -> bool:
@@ -1024,12 +1028,7 @@ def may_answer_status(case: Case, side: Side | None) -> None:
 
 
 def may_edit_draft(case: Case, side: Side | None) -> None:
-    if case.state is not State.draft or side is not case.created_by_side:
-        raise Conflict(
-            f"Only the author's draft can be edited; this request is {case.state.value}",
-            code="invalid-transition",
-            extensions={"state": case.state.value, "allowed_actions": []},
-        )
+    drafts.may_edit_draft(case.state.value, created_by_side=case.created_by_side, side=side)
 
 
 def may_add_to_case(case: Case, side: Side | None) -> None:

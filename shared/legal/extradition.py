@@ -1222,3 +1222,64 @@ BILATERAL_TREATIES: dict[frozenset[str], tuple[ExtraditionBasis, ...]] = {
 def bilateral_treaties(country: str, other: str) -> tuple[ExtraditionBasis, ...]:
     """The bilateral extradition treaties between two States that Comity knows."""
     return BILATERAL_TREATIES.get(frozenset({country, other}), ())
+
+
+# ---------------------------------------------------------------------------
+# The conventions as the legal basis
+
+
+CONVENTION_BASES = frozenset(
+    {ExtraditionBasisKind.c1988, ExtraditionBasisKind.untoc, ExtraditionBasisKind.uncac}
+)
+CONVENTION_BASIS_CITATION = join(
+    para("54(a)"),
+    art(UNTOC, "16(4)", verify=True),
+    art(UNTOC, "16(5)", verify=True),
+    art(UNCAC, "44(5)", verify=True),
+    art(C1988, "6(3)", verify=True),
+)
+
+
+def rests_on_conventions_alone(bases: Sequence[ExtraditionBasisKind]) -> bool:
+    """Every basis of the request is UNTOC, UNCAC or the 1988 Convention."""
+    return bool(bases) and all(kind in CONVENTION_BASES for kind in bases)
+
+
+def convention_basis_accepted(
+    bases: Sequence[ExtraditionBasisKind], *, accepts_conventions: bool | None
+) -> Decision:
+    """Whether the requested State can act on a request resting on the conventions alone.
+
+    A State that makes extradition conditional on a treaty may consider UNTOC (art.
+    16(4)), UNCAC (art. 44(5)) or the 1988 Convention (art. 6(3)) the legal basis, and
+    says whether it does (UNTOC art. 16(5)(a)); the Plan of Action asks States to use
+    the conventions as the basis where no treaty exists (para. 54(a)). When every basis
+    of the request is one of these conventions and the requested State's profile says
+    it does not take them as a basis, the request is refused before it is sent
+    (``convention-basis-not-accepted``). A State without a profile (``None``) is not
+    blocked; another basis (a treaty, reciprocity, domestic law) is enough.
+    """
+    if not rests_on_conventions_alone(bases):
+        return Decision.of()
+    if accepts_conventions is None or accepts_conventions:
+        return Decision.of(
+            reasons=[
+                "The request rests on the conventions alone; the requested State is not "
+                f"known to refuse them as the legal basis ({CONVENTION_BASIS_CITATION})."
+            ]
+        )
+    return Decision.of(
+        [
+            Violation(
+                code="convention-basis-not-accepted",
+                message=(
+                    "The request rests only on a multilateral convention and the requested "
+                    "State's profile says it does not take the conventions as the legal "
+                    "basis for extradition: add the treaty, reciprocity or domestic law it "
+                    f"extradites on ({CONVENTION_BASIS_CITATION})."
+                ),
+                citation=CONVENTION_BASIS_CITATION,
+                pointer="/legal_bases",
+            )
+        ]
+    )

@@ -19,7 +19,9 @@ from tests.integration.mla.helpers import Api, document
 # check and not the body's validation.
 BODIES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/requests/{request_id}"): None,
+    ("PATCH", "/v1/requests/{request_id}"): {"summary_of_facts": "x"},
     ("POST", "/v1/requests/{request_id}/send"): None,
+    ("POST", "/v1/requests/{request_id}/share-draft"): None,
     ("POST", "/v1/requests/{request_id}/register"): {
         "received_via": "diplomatic_channel",
         "received_on": "2026-11-02",

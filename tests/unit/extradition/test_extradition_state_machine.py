@@ -25,7 +25,11 @@ CASE = Case(
 )
 
 TABLE = [
-    (State.draft, R, OFFICER, {}, ["send"]),
+    (State.draft, R, OFFICER, {}, ["send", "share-draft"]),
+    # A draft is shared once, with a counterpart that uses Comity (Plan of Action para. 56(c)).
+    (State.draft, R, OFFICER, {"disclosed": True}, ["send"]),
+    (State.draft, R, OFFICER, {"counterpart_uses_comity": False}, ["send"]),
+    (State.draft, D, OFFICER, {"disclosed": True}, []),
     (State.draft, D, OFFICER, {"created_by_side": D}, ["register"]),
     (State.draft, D, OFFICER, {}, []),
     (
