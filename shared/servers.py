@@ -13,6 +13,7 @@ import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -133,17 +134,19 @@ class NatsServer:
             self.process = None
 
 
-def _wait_until_exited(pid: int, timeout: float) -> None:
-    """Wait for a process that is not our child (so cannot be waited for) to end."""
+def _wait_until_exited(pid: int, timeout: float) -> bool:
+    """Wait for a process that is not our child (so cannot be waited for) to end;
+    whether it did within ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
-            return
+            return True
         if state in ("Z", "X"):  # exited; only its parent's reaping is left
-            return
+            return True
         time.sleep(0.05)
+    return False
 
 
 def _ensure_system_user(name: str) -> pwd.struct_passwd:
@@ -241,9 +244,17 @@ class EmbeddedPostgres:
         if not pid_file.exists():
             return
         postmaster = int(pid_file.read_text().split()[0])
-        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        try:
+            self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+        except subprocess.CalledProcessError:
+            # pg_ctl gave up (a loaded machine, a stale pid file): signal the postmaster
+            # ourselves, fast shutdown, and fail only if it is still running after that.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(postmaster, signal.SIGINT)
+            if not _wait_until_exited(postmaster, timeout=30.0):
+                raise
         # pg_ctl returns once the pid file is gone, a moment before the postmaster exits.
-        _wait_until_exited(postmaster, timeout=10.0)
+        _wait_until_exited(postmaster, timeout=30.0)
 
     def destroy(self) -> None:
         self.stop()

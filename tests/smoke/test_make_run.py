@@ -258,5 +258,8 @@ def test_make_run_serves_the_directory_through_the_gateway_and_stops_on_ctrl_c(
         time.monotonic() < deadline
     ):
         time.sleep(0.1)
-    assert left == []
+    assert left == [], (
+        [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in left],
+        comity.transcript(),
+    )
     assert [port for port in comity.ports.values() if port_is_taken(port)] == []
