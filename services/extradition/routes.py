@@ -43,46 +43,25 @@ from services.extradition.schemas import (
 )
 from services.extradition.service import ENTITY, Context
 from shared.auth import current_principal
+from shared.casework.endpoints import Summaries, casework_router
 from shared.casework.parties import Direction
 from shared.casework.routing import CHANGE, CREATE, READ, audited_route, context_dependency
-from shared.casework.schemas import (
-    ConsultationClose,
-    ConsultationCreate,
-    ConsultationMessageCreate,
-    ConsultationPublic,
-    ConsultationsPublic,
-    DeadlinesPublic,
-    DocumentCreate,
-    DocumentPublic,
-    DocumentsPublic,
-    HistoryPublic,
-    LiaisonCreate,
-    LiaisonPublic,
-    LiaisonsPublic,
-    LinkCreate,
-    LinkPublic,
-    LinksPublic,
-    PersonCreate,
-    PersonPublic,
-    PersonsPublic,
-    StatusRequestAnswer,
-    StatusRequestCreate,
-    StatusRequestPublic,
-    StatusRequestsPublic,
-)
 from shared.http import IdempotencyDep, etag, if_match_version
 from shared.legal.dual_criminality import Purpose
 from shared.legal.extradition import ExtraditionBasis, bilateral_treaties
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
 
+AuditedRoute = audited_route("extradition.request", ENTITY)
+
 router = APIRouter(
     prefix="/v1",
-    route_class=audited_route("extradition.request", ENTITY),
+    route_class=AuditedRoute,
     dependencies=[Depends(current_principal)],
     tags=["extradition"],
 )
 
-Ctx = Annotated[Context, Depends(context_dependency(Context))]
+context = context_dependency(Context)
+Ctx = Annotated[Context, Depends(context)]
 
 
 def _with_etag(response: Response, public: RequestPublic) -> RequestPublic:
@@ -486,187 +465,29 @@ async def close(
 
 
 # ---------------------------------------------------------------------------
-# Consultations (UNTOC art. 16(16)), persons, deadlines, history
+# Consultations (UNTOC art. 16(16)), persons, documents, status requests, links, liaison
+# officers, deadlines, history
 
-
-@router.get("/requests/{request_id}/consultations", responses=READ)
-async def list_consultations(request_id: UUID, ctx: Ctx) -> ConsultationsPublic:
-    return await subresources.list_consultations(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/consultations",
-    status_code=201,
-    response_model=ConsultationPublic,
-    summary="Open a consultation, e.g. before refusing (UNTOC art. 16(16))",
-    responses=CREATE,
-)
-async def open_consultation(
-    request_id: UUID, ctx: Ctx, body: ConsultationCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(
-        201, await subresources.open_consultation(ctx, request_id, body)
+router.include_router(
+    casework_router(
+        ctx_dependency=context,
+        subresources=subresources,
+        route_class=AuditedRoute,
+        summaries=Summaries(
+            open_consultation="Open a consultation, e.g. before refusing (UNTOC art. 16(16))",
+            list_persons="The person sought (a protected identity only for protection officers)",
+            ask_status="Ask the requested State about progress",
+            attach_liaison="Attach a liaison officer of your authority to follow the request",
+            add_person="Add a person concerned (e.g. a protected witness), besides the person "
+            "sought",
+            add_document="Attach a document: the warrant, the judgment, the formal request, "
+            "assurances",
+            add_link="Link to another case, e.g. the MLA request or the transfer of proceedings",
+        ),
+        message_creates=False,
+        idempotent_liaison=True,
     )
-
-
-@router.get("/requests/{request_id}/consultations/{consultation_id}", responses=READ)
-async def read_consultation(
-    request_id: UUID, consultation_id: UUID, ctx: Ctx
-) -> ConsultationPublic:
-    return await subresources.read_consultation(ctx, request_id, consultation_id)
-
-
-@router.post("/requests/{request_id}/consultations/{consultation_id}/messages", responses=CHANGE)
-async def post_message(
-    request_id: UUID, consultation_id: UUID, ctx: Ctx, body: ConsultationMessageCreate
-) -> ConsultationPublic:
-    return await subresources.post_message(ctx, request_id, consultation_id, body)
-
-
-@router.post("/requests/{request_id}/consultations/{consultation_id}/close", responses=CHANGE)
-async def close_consultation(
-    request_id: UUID, consultation_id: UUID, ctx: Ctx, body: ConsultationClose
-) -> ConsultationPublic:
-    return await subresources.close_consultation(ctx, request_id, consultation_id, body)
-
-
-@router.get(
-    "/requests/{request_id}/persons",
-    summary="The person sought (a protected identity only for protection officers)",
-    responses=READ,
 )
-async def list_persons(request_id: UUID, ctx: Ctx) -> PersonsPublic:
-    return await subresources.list_persons(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/persons",
-    status_code=201,
-    response_model=PersonPublic,
-    summary="Add a person concerned (e.g. a protected witness), besides the person sought",
-    responses=CREATE,
-)
-async def add_person(
-    request_id: UUID, ctx: Ctx, body: PersonCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.add_person(ctx, request_id, body))
-
-
-@router.get("/requests/{request_id}/documents", responses=READ)
-async def list_documents(request_id: UUID, ctx: Ctx) -> DocumentsPublic:
-    return await subresources.list_documents(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/documents",
-    status_code=201,
-    response_model=DocumentPublic,
-    summary="Attach a document: the warrant, the judgment, the formal request, assurances",
-    responses=CREATE,
-)
-async def add_document(
-    request_id: UUID, ctx: Ctx, body: DocumentCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.add_document(ctx, request_id, body))
-
-
-@router.get(
-    "/requests/{request_id}/documents/{document_id}/content",
-    response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}, **READ},
-)
-async def document_content(request_id: UUID, document_id: UUID, ctx: Ctx) -> Response:
-    document, content = await subresources.document_content(ctx, request_id, document_id)
-    return Response(
-        content,
-        media_type=document.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
-    )
-
-
-@router.get("/requests/{request_id}/status-requests", responses=READ)
-async def list_status_requests(request_id: UUID, ctx: Ctx) -> StatusRequestsPublic:
-    return await subresources.list_status_requests(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/status-requests",
-    status_code=201,
-    response_model=StatusRequestPublic,
-    summary="Ask the requested State about progress",
-    responses=CREATE,
-)
-async def ask_status(
-    request_id: UUID, ctx: Ctx, body: StatusRequestCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.ask_status(ctx, request_id, body))
-
-
-@router.post("/requests/{request_id}/status-requests/{status_request_id}/answer", responses=CHANGE)
-async def answer_status(
-    request_id: UUID, status_request_id: UUID, ctx: Ctx, body: StatusRequestAnswer
-) -> StatusRequestPublic:
-    return await subresources.answer_status(ctx, request_id, status_request_id, body)
-
-
-@router.get("/requests/{request_id}/links", responses=READ)
-async def list_links(request_id: UUID, ctx: Ctx) -> LinksPublic:
-    return await subresources.list_links(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/links",
-    status_code=201,
-    response_model=LinkPublic,
-    summary="Link to another case, e.g. the MLA request or the transfer of proceedings",
-    responses=CREATE,
-)
-async def add_link(
-    request_id: UUID, ctx: Ctx, body: LinkCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.add_link(ctx, request_id, body))
-
-
-@router.get("/requests/{request_id}/liaisons", responses=READ)
-async def list_liaisons(request_id: UUID, ctx: Ctx) -> LiaisonsPublic:
-    return await subresources.list_liaisons(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/liaisons",
-    status_code=201,
-    response_model=LiaisonPublic,
-    summary="Attach a liaison officer of your authority to follow the request",
-    responses=CREATE,
-)
-async def attach_liaison(
-    request_id: UUID, ctx: Ctx, body: LiaisonCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.attach_liaison(ctx, request_id, body))
-
-
-@router.get("/requests/{request_id}/deadlines", responses=READ)
-async def list_deadlines(request_id: UUID, ctx: Ctx) -> DeadlinesPublic:
-    return await subresources.list_deadlines(ctx, request_id)
-
-
-@router.get("/requests/{request_id}/history", summary="The timeline", responses=READ)
-async def list_history(
-    request_id: UUID, ctx: Ctx, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
-) -> HistoryPublic:
-    return await subresources.list_history(ctx, request_id, cursor=cursor, limit=limit)
 
 
 @router.get(

@@ -39,33 +39,9 @@ from services.mla.schemas import (
 )
 from services.mla.service import ENTITY, Context
 from shared.auth import current_principal
+from shared.casework.endpoints import Summaries, casework_router
 from shared.casework.parties import Direction
 from shared.casework.routing import CHANGE, CREATE, READ, audited_route, context_dependency
-from shared.casework.schemas import (
-    ConsultationClose,
-    ConsultationCreate,
-    ConsultationMessageCreate,
-    ConsultationPublic,
-    ConsultationsPublic,
-    DeadlinesPublic,
-    DocumentCreate,
-    DocumentPublic,
-    DocumentsPublic,
-    HistoryPublic,
-    LiaisonCreate,
-    LiaisonPublic,
-    LiaisonsPublic,
-    LinkCreate,
-    LinkPublic,
-    LinksPublic,
-    PersonCreate,
-    PersonPublic,
-    PersonsPublic,
-    StatusRequestAnswer,
-    StatusRequestCreate,
-    StatusRequestPublic,
-    StatusRequestsPublic,
-)
 from shared.http import IdempotencyDep, etag, if_match_version
 from shared.legal.mla import Measure
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
@@ -80,7 +56,8 @@ router = APIRouter(
     tags=["mla"],
 )
 
-Ctx = Annotated[Context, Depends(context_dependency(Context))]
+context = context_dependency(Context)
+Ctx = Annotated[Context, Depends(context)]
 
 
 def _with_etag(response: Response, public: RequestPublic) -> RequestPublic:
@@ -339,195 +316,21 @@ async def record_counterpart_step(
 
 
 # ---------------------------------------------------------------------------
-# Consultations
+# Consultations, persons, documents, deadlines, history, status requests, links and
+# liaison officers
 
-
-@router.get("/requests/{request_id}/consultations", responses=READ)
-async def list_consultations(request_id: UUID, ctx: Ctx) -> ConsultationsPublic:
-    return await subresources.list_consultations(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/consultations",
-    status_code=201,
-    response_model=ConsultationPublic,
-    summary="Open a consultation (UNTOC art. 18(26); Plan of Action para. 56(c))",
-    responses=CREATE,
-)
-async def open_consultation(
-    request_id: UUID, ctx: Ctx, body: ConsultationCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    public = await subresources.open_consultation(ctx, request_id, body)
-    return await idempotency.remember(201, public)
-
-
-@router.get("/requests/{request_id}/consultations/{consultation_id}", responses=READ)
-async def read_consultation(
-    request_id: UUID, consultation_id: UUID, ctx: Ctx
-) -> ConsultationPublic:
-    return await subresources.read_consultation(ctx, request_id, consultation_id)
-
-
-@router.post(
-    "/requests/{request_id}/consultations/{consultation_id}/messages",
-    status_code=201,
-    responses=CREATE,
-)
-async def post_message(
-    request_id: UUID, consultation_id: UUID, ctx: Ctx, body: ConsultationMessageCreate
-) -> ConsultationPublic:
-    return await subresources.post_message(ctx, request_id, consultation_id, body)
-
-
-@router.post("/requests/{request_id}/consultations/{consultation_id}/close", responses=CHANGE)
-async def close_consultation(
-    request_id: UUID, consultation_id: UUID, ctx: Ctx, body: ConsultationClose
-) -> ConsultationPublic:
-    return await subresources.close_consultation(ctx, request_id, consultation_id, body)
-
-
-# ---------------------------------------------------------------------------
-# Persons, documents
-
-
-@router.get(
-    "/requests/{request_id}/persons",
-    summary="Persons concerned (a protected identity only for protection officers)",
-    responses=READ,
-)
-async def list_persons(request_id: UUID, ctx: Ctx) -> PersonsPublic:
-    return await subresources.list_persons(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/persons",
-    status_code=201,
-    response_model=PersonPublic,
-    responses=CREATE,
-)
-async def add_person(
-    request_id: UUID, ctx: Ctx, body: PersonCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.add_person(ctx, request_id, body))
-
-
-@router.get("/requests/{request_id}/documents", responses=READ)
-async def list_documents(request_id: UUID, ctx: Ctx) -> DocumentsPublic:
-    return await subresources.list_documents(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/documents",
-    status_code=201,
-    response_model=DocumentPublic,
-    responses=CREATE,
-)
-async def add_document(
-    request_id: UUID, ctx: Ctx, body: DocumentCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.add_document(ctx, request_id, body))
-
-
-@router.get(
-    "/requests/{request_id}/documents/{document_id}/content",
-    response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}, **READ},
-)
-async def document_content(request_id: UUID, document_id: UUID, ctx: Ctx) -> Response:
-    document, content = await subresources.document_content(ctx, request_id, document_id)
-    return Response(
-        content,
-        media_type=document.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
+router.include_router(
+    casework_router(
+        ctx_dependency=context,
+        subresources=subresources,
+        route_class=AuditedRoute,
+        summaries=Summaries(
+            open_consultation="Open a consultation (UNTOC art. 18(26); Plan of Action para. 56(c))",
+            list_persons="Persons concerned (a protected identity only for protection officers)",
+            ask_status="Ask for progress (UNTOC art. 18(24))",
+            attach_liaison="Attach a liaison officer of your authority",
+        ),
+        message_creates=True,
+        idempotent_liaison=False,
     )
-
-
-# ---------------------------------------------------------------------------
-# Deadlines, history
-
-
-@router.get("/requests/{request_id}/deadlines", responses=READ)
-async def list_deadlines(request_id: UUID, ctx: Ctx) -> DeadlinesPublic:
-    return await subresources.list_deadlines(ctx, request_id)
-
-
-@router.get("/requests/{request_id}/history", summary="The timeline", responses=READ)
-async def list_history(
-    request_id: UUID, ctx: Ctx, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
-) -> HistoryPublic:
-    return await subresources.list_history(ctx, request_id, cursor=cursor, limit=limit)
-
-
-# ---------------------------------------------------------------------------
-# Status requests
-
-
-@router.get("/requests/{request_id}/status-requests", responses=READ)
-async def list_status_requests(request_id: UUID, ctx: Ctx) -> StatusRequestsPublic:
-    return await subresources.list_status_requests(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/status-requests",
-    status_code=201,
-    response_model=StatusRequestPublic,
-    summary="Ask for progress (UNTOC art. 18(24))",
-    responses=CREATE,
 )
-async def ask_status(
-    request_id: UUID, ctx: Ctx, body: StatusRequestCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.ask_status(ctx, request_id, body))
-
-
-@router.post("/requests/{request_id}/status-requests/{status_request_id}/answer", responses=CHANGE)
-async def answer_status(
-    request_id: UUID, status_request_id: UUID, ctx: Ctx, body: StatusRequestAnswer
-) -> StatusRequestPublic:
-    return await subresources.answer_status(ctx, request_id, status_request_id, body)
-
-
-# ---------------------------------------------------------------------------
-# Links, liaison officers
-
-
-@router.get("/requests/{request_id}/links", responses=READ)
-async def list_links(request_id: UUID, ctx: Ctx) -> LinksPublic:
-    return await subresources.list_links(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/links",
-    status_code=201,
-    response_model=LinkPublic,
-    responses=CREATE,
-)
-async def add_link(
-    request_id: UUID, ctx: Ctx, body: LinkCreate, idempotency: IdempotencyDep
-) -> Response:
-    if (replay := await idempotency.replay()) is not None:
-        return replay
-    return await idempotency.remember(201, await subresources.add_link(ctx, request_id, body))
-
-
-@router.get("/requests/{request_id}/liaisons", responses=READ)
-async def list_liaisons(request_id: UUID, ctx: Ctx) -> LiaisonsPublic:
-    return await subresources.list_liaisons(ctx, request_id)
-
-
-@router.post(
-    "/requests/{request_id}/liaisons",
-    status_code=201,
-    summary="Attach a liaison officer of your authority",
-    responses=CREATE,
-)
-async def attach_liaison(request_id: UUID, ctx: Ctx, body: LiaisonCreate) -> LiaisonPublic:
-    return await subresources.attach_liaison(ctx, request_id, body)

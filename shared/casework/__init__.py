@@ -11,7 +11,8 @@
 - :mod:`.changes`: the history, audit entry and event of a change, and the deadlines
   every event carries;
 - :mod:`.routing`: the route class, the problems of each kind of route, the use-case
-  context; :mod:`.subresources`: the sub-resources every case service offers.
+  context; :mod:`.subresources`: the sub-resources every case service offers, and
+  :mod:`.endpoints`: their HTTP endpoints, declared once.
 
 Nothing here knows a particular request type: each case service brings its own
 states, rules and fields.
