@@ -73,7 +73,7 @@ class FormalRequestDeadline(BaseModel):
 
 
 class CountryProfileSummary(BaseModel):
-    """What case services read of a State's profile (DOMAIN.md "Complementary measures")."""
+    """What case services read of a State's profile (docs/domain.md "Complementary measures")."""
 
     country: str
     version: int

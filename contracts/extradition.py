@@ -1,14 +1,15 @@
 """Events of the extradition service (Plan of Action paras. 52-54):
 ``comity.extradition.request.<event>``.
 
-Every event carries the request's ids and references, its parties, its state,
-the purpose, the person sought **by pseudonym only** and every deadline (the
-tracker upserts them from any event). Events never carry a protected identity,
-nor any name (DESIGN.md "Protected data never leaves on the bus").
+Every event is a :class:`~contracts.casework.CaseEvent`: the request's ids and
+references, its parties, its state and every deadline (the tracker upserts them
+from any event); the events of the service's own steps add the purpose, the
+offences and the person sought **by pseudonym only**. Events never carry a protected identity,
+nor any name (docs/architecture.md "Data").
 
 ``refused`` carries what the transfer-of-proceedings service needs to open a
 linked "extradite or prosecute" referral in the refusing State (1988 art.
-6(9); UNTOC art. 16(10); Plan of Action para. 54(d)): the request's id and
+6(9); UNTOC art. 16(10); Plan of Action para. 54(d)): the case's id and
 reference, both authorities, the person's pseudonym, the grounds, the purpose
 and the obligations that follow, with ``enforcement_of_sentence`` set when the
 request sought the enforcement of a sentence (UNTOC art. 16(12)).
@@ -21,14 +22,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from contracts.casework import (
-    ConsultationFields,
-    DeadlineInfo,
-    DocumentFields,
-    LiaisonFields,
-    PersonFields,
-    StatusRequestFields,
-)
+from contracts.casework import CaseEvent, casework_events
 from contracts.registry import EventContract
 
 
@@ -39,20 +33,11 @@ class OffenceInfo(BaseModel):
     category: str | None
 
 
-class RequestEvent(BaseModel):
-    """What every extradition event says about the request."""
+class RequestEvent(CaseEvent):
+    """What every event of the extradition service's own steps says about the request."""
 
     model_config = ConfigDict(extra="forbid")
 
-    request_id: UUID
-    reference: str | None
-    their_reference: str | None
-    state: str
-    previous_state: str | None
-    requesting_authority: str
-    requesting_country: str
-    requested_authority: str
-    requested_country: str
     # "prosecution" or "enforcement" (of a sentence).
     purpose: str
     person_id: UUID
@@ -60,9 +45,6 @@ class RequestEvent(BaseModel):
     person_pseudonym: str
     person_protected: bool
     offences: list[OffenceInfo]
-    one_sided: bool
-    recorded_for: str | None = None
-    deadlines: list[DeadlineInfo]
 
 
 class ObligationInfo(BaseModel):
@@ -73,7 +55,7 @@ class ObligationInfo(BaseModel):
     citation: str
 
 
-class RequestRefused(RequestEvent):
+class RefusalFields(BaseModel):
     grounds: list[str]
     citations: list[str]
     consultation_held: bool
@@ -85,42 +67,38 @@ class RequestRefused(RequestEvent):
     extradite_or_prosecute: bool
 
 
-class DualCriminalityAssessed(RequestEvent):
+class AssessmentFields(BaseModel):
     assessment_version: int
     outcome: str
     rules_version: str
 
 
-class DecisionRecorded(RequestEvent):
+class DecisionFields(BaseModel):
     decision_id: UUID
     decision: str
     deciding_body: str
     final_on: date | None
 
 
-class ConsultationChanged(ConsultationFields, RequestEvent):
-    pass
-
-
-class StatusRequestChanged(StatusRequestFields, RequestEvent):
-    pass
-
-
-class PersonAdded(PersonFields, RequestEvent):
-    pass
-
-
-class DocumentAdded(DocumentFields, RequestEvent):
-    pass
-
-
-class LiaisonAttached(LiaisonFields, RequestEvent):
-    pass
-
-
-class SpecialityChanged(RequestEvent):
+class SpecialityFields(BaseModel):
     speciality_request_id: UUID
     granted: bool | None
+
+
+class RequestRefused(RefusalFields, RequestEvent):
+    pass
+
+
+class DualCriminalityAssessed(AssessmentFields, RequestEvent):
+    pass
+
+
+class DecisionRecorded(DecisionFields, RequestEvent):
+    pass
+
+
+class SpecialityChanged(SpecialityFields, RequestEvent):
+    pass
 
 
 def _request(event: str, payload: type[BaseModel], description: str) -> EventContract:
@@ -199,25 +177,6 @@ SPECIALITY_CONSENT_DECIDED = _request(
 )
 WITHDRAWN = _request("withdrawn", RequestEvent, "The requesting State withdrew the request")
 CLOSED = _request("closed", RequestEvent, "The request was closed")
-CONSULTATION_OPENED = _request(
-    "consultation_opened",
-    ConsultationChanged,
-    "A consultation was opened (UNTOC art. 16(16); Plan of Action para. 56(c))",
-)
-CONSULTATION_CLOSED = _request(
-    "consultation_closed", ConsultationChanged, "A consultation was closed with an outcome"
-)
-STATUS_REQUESTED = _request(
-    "status_requested", StatusRequestChanged, "The requesting side asked about progress"
-)
-STATUS_ANSWERED = _request(
-    "status_answered", StatusRequestChanged, "The requested side answered a status request"
-)
-PERSON_ADDED = _request("person_added", PersonAdded, "A person concerned was added (by pseudonym)")
-DOCUMENT_ADDED = _request("document_added", DocumentAdded, "A document was attached")
-LIAISON_ATTACHED = _request(
-    "liaison_attached", LiaisonAttached, "A liaison officer was attached to follow the request"
-)
 
 EVENTS = (
     DRAFTED,
@@ -242,13 +201,7 @@ EVENTS = (
     SPECIALITY_CONSENT_DECIDED,
     WITHDRAWN,
     CLOSED,
-    CONSULTATION_OPENED,
-    CONSULTATION_CLOSED,
-    STATUS_REQUESTED,
-    STATUS_ANSWERED,
-    PERSON_ADDED,
-    DOCUMENT_ADDED,
-    LIAISON_ATTACHED,
+    *casework_events("extradition"),
 )
 
 BY_EVENT = {contract.event: contract for contract in EVENTS}

@@ -1,10 +1,11 @@
 """Events of the MLA service (Plan of Action paras. 55-56): ``comity.mla.request.<event>``.
 
-Every event carries the request's ids and references, its parties, its state,
-the status of each measure and **every deadline** (the tracker upserts them
-from any event). Events carry ids, references and pseudonyms, never a
-protected identity (DESIGN.md "Protected data never leaves on the bus"): a
-person appears by id, role and pseudonym only, whether protected or not.
+Every event is a :class:`~contracts.casework.CaseEvent`: the request's ids and
+references, its parties, its state and **every deadline** (the tracker upserts
+them from any event); the events of the service's own steps add the status of
+each measure. Events carry ids, references and pseudonyms, never a protected
+identity (docs/architecture.md "Data"): a person appears
+by id, role and pseudonym only, whether protected or not.
 """
 
 from __future__ import annotations
@@ -14,14 +15,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from contracts.casework import (
-    ConsultationFields,
-    DeadlineInfo,
-    DocumentFields,
-    LiaisonFields,
-    PersonFields,
-    StatusRequestFields,
-)
+from contracts.casework import CaseEvent, casework_events
 from contracts.registry import EventContract
 
 
@@ -33,42 +27,26 @@ class MeasureInfo(BaseModel):
     status: str
 
 
-class RequestEvent(BaseModel):
-    """What every MLA event says about the request."""
+class RequestEvent(CaseEvent):
+    """What every event of the MLA service's own steps says about the request."""
 
     model_config = ConfigDict(extra="forbid")
 
-    request_id: UUID
-    reference: str | None
-    their_reference: str | None
-    state: str
-    previous_state: str | None
-    requesting_authority: str
-    requesting_country: str
-    requested_authority: str
-    requested_country: str
-    executing_authority: str | None
-    urgent: bool
-    # The counterpart does not use Comity; its steps are recorded by hand.
-    one_sided: bool
-    # Set when this event records a step the counterpart took outside Comity.
-    recorded_for: str | None = None
     measures: list[MeasureInfo]
-    deadlines: list[DeadlineInfo]
 
 
-class RequestRefused(RequestEvent):
+class RefusalFields(BaseModel):
     grounds: list[str]
     citations: list[str]
     consultation_held: bool
 
 
-class RequestPostponed(RequestEvent):
+class PostponementFields(BaseModel):
     postponed_until: date | None
     consultation_held: bool
 
 
-class MeasureExecuted(RequestEvent):
+class ExecutionFields(BaseModel):
     measure_id: UUID
     measure: str
     outcome: str
@@ -76,23 +54,15 @@ class MeasureExecuted(RequestEvent):
     document_ids: list[UUID]
 
 
-class ConsultationChanged(ConsultationFields, RequestEvent):
+class RequestRefused(RefusalFields, RequestEvent):
     pass
 
 
-class StatusRequestChanged(StatusRequestFields, RequestEvent):
+class RequestPostponed(PostponementFields, RequestEvent):
     pass
 
 
-class PersonAdded(PersonFields, RequestEvent):
-    pass
-
-
-class DocumentAdded(DocumentFields, RequestEvent):
-    pass
-
-
-class LiaisonAttached(LiaisonFields, RequestEvent):
+class MeasureExecuted(ExecutionFields, RequestEvent):
     pass
 
 
@@ -131,27 +101,6 @@ MEASURE_EXECUTED = _request(
 EXECUTED = _request("executed", RequestEvent, "Every measure was executed or declined with reasons")
 CLOSED = _request("closed", RequestEvent, "The request was closed")
 WITHDRAWN = _request("withdrawn", RequestEvent, "The requesting side withdrew the request")
-CONSULTATION_OPENED = _request(
-    "consultation_opened",
-    ConsultationChanged,
-    "A consultation was opened (UNTOC art. 18(26); Plan of Action para. 56(c))",
-)
-CONSULTATION_CLOSED = _request(
-    "consultation_closed", ConsultationChanged, "A consultation was closed with an outcome"
-)
-STATUS_REQUESTED = _request(
-    "status_requested",
-    StatusRequestChanged,
-    "The requesting side asked for progress (UNTOC art. 18(24))",
-)
-STATUS_ANSWERED = _request(
-    "status_answered", StatusRequestChanged, "The requested side answered a status request"
-)
-PERSON_ADDED = _request("person_added", PersonAdded, "A person concerned was added (by pseudonym)")
-DOCUMENT_ADDED = _request("document_added", DocumentAdded, "A document was attached")
-LIAISON_ATTACHED = _request(
-    "liaison_attached", LiaisonAttached, "A liaison officer was attached to follow the request"
-)
 
 EVENTS = (
     DRAFTED,
@@ -169,13 +118,7 @@ EVENTS = (
     EXECUTED,
     CLOSED,
     WITHDRAWN,
-    CONSULTATION_OPENED,
-    CONSULTATION_CLOSED,
-    STATUS_REQUESTED,
-    STATUS_ANSWERED,
-    PERSON_ADDED,
-    DOCUMENT_ADDED,
-    LIAISON_ATTACHED,
+    *casework_events("mla"),
 )
 
 BY_EVENT = {contract.event: contract for contract in EVENTS}

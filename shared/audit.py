@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit log every service keeps (DESIGN.md "Data").
+"""The append-only, hash-chained audit log every service keeps (docs/architecture.md "Data").
 
 Each entry stores the SHA-256 of its own content and of the entry before it, so
 a changed, removed or reordered entry breaks the chain and :func:`verify` says

@@ -1,4 +1,4 @@
-"""Bearer-token validation and the caller's principal (DESIGN.md "Identity").
+"""Bearer-token validation and the caller's principal (docs/architecture.md "Identity").
 
 Every service and the gateway validate access tokens themselves:
 

@@ -1,6 +1,6 @@
 """Deadline arithmetic: "40 days" or "10 working days in Spain" to an instant.
 
-Pure (DESIGN.md "Legal rules live in pure code"): nothing here reads the clock,
+Pure (docs/architecture.md "Legal rules live in pure code"): nothing here reads the clock,
 the database or the network; the triggering instant and the rule come in as
 arguments.
 
@@ -9,7 +9,7 @@ Choices, in the order they are applied:
 - **The count runs on local dates.** ``start`` must be aware; it is converted to
   the responsible authority's IANA time zone ``tz`` and only its *local date* is
   used. An arrest at 23:30 on 10 March in Mexico City (05:30 UTC on 11 March)
-  is counted from 10 March (DOMAIN.md "Provisional arrest": counted on the local
+  is counted from 10 March (docs/domain.md "Extradition": counted on the local
   date of arrest in the requested State).
 - **The event's day is not counted** unless ``CountingRule.first_day_counted``:
   by default day 1 is the day after the event (the usual civil-law rule, e.g.
@@ -27,7 +27,7 @@ Choices, in the order they are applied:
   holidays 0.109): unverified, check such a country before relying on it.
 - **Rolling.** A calendar-day period whose last day is not a working day moves
   to the next working day when ``CountingRule.roll_to_working_day``; custody
-  limits pass ``roll_to_working_day=False`` and never roll (DESIGN.md
+  limits pass ``roll_to_working_day=False`` and never roll (docs/architecture.md
   "Casework": custody limits never roll). A working-day period always ends on a
   working day, so the flag does not apply to it.
 - **A zero-day period** ends on the event's own local date (rolled, if rolling).
@@ -58,7 +58,7 @@ _ONE_DAY = timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class CountingRule:
-    """How a legal time limit is counted (DESIGN.md "Casework": counting rule)."""
+    """How a legal time limit is counted (docs/architecture.md "Casework": counting rule)."""
 
     first_day_counted: bool = False
     """True: the day of the triggering event is day 1. False: day 1 is the next day."""

@@ -1,4 +1,4 @@
-"""The only source of "now" (DESIGN.md "Data": Clock).
+"""The only source of "now" (docs/architecture.md "Data": Clock).
 
 Code asks a :class:`Clock` for the time; production uses :class:`SystemClock`,
 tests inject :class:`FixedClock`. A shifted clock for a running system is only

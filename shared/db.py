@@ -1,4 +1,4 @@
-"""Databases and the unit of work (DESIGN.md "Data").
+"""Databases and the unit of work (docs/architecture.md "Data").
 
 One PostgreSQL database per service on one server: ``COMITY_DATABASE_URL``
 names the server and each service derives its database name. A request gets

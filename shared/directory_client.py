@@ -1,4 +1,4 @@
-"""How case services resolve an authority at intake (DESIGN.md "Cross-service flows").
+"""How case services resolve an authority at intake (docs/architecture.md "Cross-service flows").
 
 Lookups go to the directory over request-reply (``comity.directory.lookup``) and
 are cached; ``comity.directory.authority.*`` events refresh the cache, so a

@@ -1,12 +1,12 @@
 """HTTP conventions every service shares: ``ETag``/``If-Match`` and ``Idempotency-Key``.
 
-Optimistic concurrency (DESIGN.md "Data"): every case row has a ``version``; a
+Optimistic concurrency (docs/architecture.md "Data"): every case row has a ``version``; a
 read answers ``ETag: "<version>"`` and an update needs ``If-Match`` with it
 (missing: 428; stale: 412), so two officers never overwrite each other.
 
 Idempotent creation: a ``POST`` with ``Idempotency-Key`` is remembered for the
-user and the endpoint for 24 hours; a retry gets the first answer, even while
-the first is still running (the retry waits on an advisory lock).
+user and the resource (the method and the path) for 24 hours; a retry gets the first
+answer, even while the first is still running (the retry waits on an advisory lock).
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import DateTime, Index, delete, text
@@ -36,18 +37,50 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def if_match_version(request: Request) -> int:
-    """The version the caller last read, from ``If-Match``; 428 when absent."""
-    header = request.headers.get("if-match")
-    if header is None:
-        raise PreconditionRequired(
-            "Send If-Match with the ETag of the version you read, so that no one's change "
-            "is overwritten"
-        )
-    match = _ETAG.match(header)
-    if match is None:
-        raise PreconditionFailed(f"If-Match {header!r} is not an ETag this API issued")
-    return int(match.group(1))
+IF_MATCH_DESCRIPTION = (
+    "The ETag of the version you read. Required: without it the answer is 428, with an "
+    "older version 412."
+)
+IDEMPOTENCY_KEY_DESCRIPTION = (
+    "Optional: 1-255 visible ASCII characters. A retry with the same key (same user, same "
+    "endpoint, same body) within 24 hours gets the first answer again."
+)
+
+
+@dataclass(frozen=True)
+class IfMatch:
+    """The ``If-Match`` header of a request, read once the caller is known to see the
+    resource (so that a stranger gets 404, not 428)."""
+
+    header: str | None
+
+    def version(self) -> int:
+        """The version the caller last read; 428 when absent, 412 when unreadable."""
+        if self.header is None:
+            raise PreconditionRequired(
+                "Send If-Match with the ETag of the version you read, so that no one's change "
+                "is overwritten"
+            )
+        match = _ETAG.match(self.header)
+        if match is None:
+            raise PreconditionFailed(f"If-Match {self.header!r} is not an ETag this API issued")
+        return int(match.group(1))
+
+    def optional_version(self) -> int | None:
+        """The version, or ``None`` when no ``If-Match`` was sent (a create-or-replace)."""
+        return None if self.header is None else self.version()
+
+    def check(self, current: int) -> None:
+        """412 unless the caller read the ``current`` version (428 without If-Match)."""
+        check_version(self.version(), current)
+
+
+def if_match(
+    header: Annotated[
+        str | None, Header(alias="If-Match", description=IF_MATCH_DESCRIPTION)
+    ] = None,
+) -> IfMatch:
+    return IfMatch(header)
 
 
 def check_version(expected: int, current: int) -> None:
@@ -59,7 +92,7 @@ def check_version(expected: int, current: int) -> None:
         )
 
 
-IfMatchVersion = Annotated[int, Depends(if_match_version)]
+IfMatchDep = Annotated[IfMatch, Depends(if_match)]
 
 
 class IdempotencyRecord(KernelTable, table=True):
@@ -91,13 +124,22 @@ class Idempotency:
         return await idempotency.remember(201, body, headers)
     """
 
-    def __init__(self, request: Request, session: SessionDep, principal: CurrentPrincipal) -> None:
+    def __init__(
+        self,
+        request: Request,
+        session: SessionDep,
+        principal: CurrentPrincipal,
+        key: Annotated[
+            str | None, Header(alias="Idempotency-Key", description=IDEMPOTENCY_KEY_DESCRIPTION)
+        ] = None,
+    ) -> None:
         self.request = request
         self.session = session
         self.subject = principal.subject
-        self.key = request.headers.get("idempotency-key")
-        route = request.scope.get("route")
-        self.endpoint = f"{request.method} {getattr(route, 'path', request.url.path)}"
+        self.key = key
+        # The resource itself, not the route's template: a key used on one case's
+        # documents never answers for another case's.
+        self.endpoint = f"{request.method} {request.url.path}"
         self._request_hash: str | None = None
         if self.key is not None and not _KEY.match(self.key):
             raise UnprocessableContent(

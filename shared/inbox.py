@@ -1,4 +1,4 @@
-"""Idempotent consumers, dead letters and replay (DESIGN.md "Events").
+"""Idempotent consumers, dead letters and replay (docs/architecture.md "Events").
 
 A :class:`Consumer` pulls from a durable consumer that ``comity events
 provision`` created (never ad hoc) and from its replay twin on
@@ -93,7 +93,7 @@ class HandlerContext:
 
     session: AsyncSession
     event: Envelope
-    # A change made by a consumer is attributed to ``system:<service>`` (DESIGN.md).
+    # A change made by a consumer is attributed to ``system:<service>`` (docs/architecture.md).
     actor: str
     now: datetime
     delivery: int

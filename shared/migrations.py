@@ -1,4 +1,4 @@
-"""Alembic per service (DESIGN.md "Data").
+"""Alembic per service (docs/architecture.md "Data").
 
 Each service keeps ``migrations/`` beside its models, with an ``env.py`` that
 calls :func:`run_env` with its metadata and the kernel's. Migration files are

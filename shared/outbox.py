@@ -1,4 +1,4 @@
-"""The transactional outbox and its relay (DESIGN.md "Events").
+"""The transactional outbox and its relay (docs/architecture.md "Events").
 
 A use case stages its events with :func:`stage` in the same transaction as the
 change that caused them, so an event exists if and only if the change

@@ -1,4 +1,4 @@
-"""Opaque cursors for every list (DESIGN.md "API conventions": cursor pagination).
+"""Opaque cursors for every list (docs/architecture.md "API conventions": cursor pagination).
 
 A cursor is URL-safe base64 of a small JSON document naming the order it was made
 for and the sort key of the last item served; the next page starts after it. A

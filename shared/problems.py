@@ -1,4 +1,4 @@
-"""RFC 9457 problem details for every error (STYLE.md "Errors are RFC 9457 problems").
+"""RFC 9457 problem details for every error (docs/architecture.md "API conventions").
 
 A problem is raised as a :class:`Problem` (or a subclass) anywhere below a
 route; :func:`install` renders it, and request validation errors, unknown
@@ -9,8 +9,8 @@ routes and real faults, as ``application/problem+json`` with ``type``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 import structlog
 from fastapi import FastAPI, Request
@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.auth import Forbidden, Unauthenticated
+from shared.casework import errors as case_errors
 from shared.correlation import current_correlation_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -173,6 +174,32 @@ _BY_STATUS: dict[int, type[Problem]] = {
 }
 
 
+# The problem each kind of case error is (shared.casework.errors: framework-free).
+_CASE_ERRORS: dict[type[case_errors.CaseError], type[Problem]] = {
+    case_errors.CaseError: Conflict,
+    case_errors.InvalidTransition: Conflict,
+    case_errors.CaseConflict: Conflict,
+    case_errors.MissingRole: PermissionDenied,
+    case_errors.NotOnCase: NotFound,
+    case_errors.RuleBroken: UnprocessableContent,
+}
+
+
+def problem_of(error: case_errors.CaseError) -> Problem:
+    """The problem a rule's refusal is at the edge, worded as the rule worded it."""
+    kind = next(cls for cls in type(error).__mro__ if cls in _CASE_ERRORS)
+    return _CASE_ERRORS[kind](
+        error.detail,
+        code=error.problem_code,
+        citation=error.citation,
+        errors=[
+            FieldError(pointer=e.pointer, detail=e.detail, code=e.code, citation=e.citation)
+            for e in error.errors
+        ],
+        extensions=error.extensions,
+    )
+
+
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
         problem.body(instance=request.url.path),
@@ -216,19 +243,27 @@ def _summary(errors: Sequence[FieldError]) -> str:
     return f"Invalid value for {names}" if names else "Invalid request"
 
 
-async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Problem)
-    return problem_response(exc, request)
+E = TypeVar("E", bound=Exception)
+Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 
 
-async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def _handler(kind: type[E], problem: Callable[[E], Problem]) -> Handler:
+    """An exception handler for ``kind`` that answers the problem it is."""
+
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        if not isinstance(exc, kind):
+            raise exc
+        return problem_response(problem(exc), request)
+
+    return handle
+
+
+def _validation(exc: RequestValidationError) -> Problem:
     errors = field_errors(exc.errors())
-    return problem_response(UnprocessableContent(_summary(errors), errors=errors), request)
+    return UnprocessableContent(_summary(errors), errors=errors)
 
 
-async def _on_http(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
+def _http(exc: StarletteHTTPException) -> Problem:
     codes = {404: "not-found", 405: "method-not-allowed", 400: "bad-request"}
     problem = Problem(
         str(exc.detail),
@@ -237,13 +272,11 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
         headers=exc.headers,
     )
     problem.status = exc.status_code
-    return problem_response(problem, request)
+    return problem
 
 
-async def _on_unauthenticated(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Unauthenticated)
-    problem = Unauthorized(exc.detail, headers={"WWW-Authenticate": exc.www_authenticate})
-    return problem_response(problem, request)
+def _unauthenticated(exc: Unauthenticated) -> Problem:
+    return Unauthorized(exc.detail, headers={"WWW-Authenticate": exc.www_authenticate})
 
 
 async def _on_forbidden(request: Request, exc: Exception) -> JSONResponse:
@@ -258,10 +291,11 @@ async def _on_fault(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Render every error of ``app`` as a problem."""
-    app.add_exception_handler(Problem, _on_problem)
-    app.add_exception_handler(RequestValidationError, _on_validation)
-    app.add_exception_handler(StarletteHTTPException, _on_http)
-    app.add_exception_handler(Unauthenticated, _on_unauthenticated)
+    app.add_exception_handler(Problem, _handler(Problem, lambda problem: problem))
+    app.add_exception_handler(case_errors.CaseError, _handler(case_errors.CaseError, problem_of))
+    app.add_exception_handler(RequestValidationError, _handler(RequestValidationError, _validation))
+    app.add_exception_handler(StarletteHTTPException, _handler(StarletteHTTPException, _http))
+    app.add_exception_handler(Unauthenticated, _handler(Unauthenticated, _unauthenticated))
     app.add_exception_handler(Forbidden, _on_forbidden)
     app.add_exception_handler(Exception, _on_fault)
 

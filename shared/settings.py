@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -80,7 +80,7 @@ class ServiceSettings(CommonSettings):
     nats_user: str | None = None
     nats_password: SecretStr = SecretStr(DEV_ONLY_SECRET)
     # How services reach Keycloak, and the issuer its tokens carry: these differ when
-    # Keycloak is reached over an internal address (DESIGN.md "Identity").
+    # Keycloak is reached over an internal address (docs/architecture.md "Identity").
     keycloak_url: str = "http://127.0.0.1:8080"
     keycloak_realm: str = "comity"
     keycloak_issuer: str = "http://127.0.0.1:8080/realms/comity"
@@ -103,3 +103,14 @@ class ServiceSettings(CommonSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         common = EnvSettingsSource(settings_cls, env_prefix="COMITY_")
         return (init_settings, env_settings, common, file_secret_settings)
+
+
+class CaseServiceSettings(ServiceSettings):
+    """What every case service needs besides: the answer to a status request and how
+    long a directory lookup may take."""
+
+    # Answer to a status request, in the requested State's working days: its own service
+    # target (UNTOC art. 18(24); Plan of Action para. 56(c): timely and clear communication).
+    status_answer_working_days: int = Field(default=10, ge=1, le=120)
+    # How long a directory lookup may take before the request is answered 504.
+    directory_timeout_seconds: float = Field(default=2.0, gt=0)

@@ -2,7 +2,7 @@
 
 Every change of an authority stages ``comity.directory.authority.<event>`` in the
 outbox, in the transaction of the change; case services answer their intake
-questions with ``comity.directory.lookup`` (DESIGN.md "Cross-service flows").
+questions with ``comity.directory.lookup`` (docs/architecture.md "Cross-service flows").
 """
 
 from __future__ import annotations

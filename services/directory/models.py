@@ -8,7 +8,7 @@ table holding a snapshot per version: who, when, what kind of change.
 ``search_text`` holds the entry's names (and requirements) normalised in
 Python (``services.directory.text``) under a trigram index, so a search for
 "fiscalia" finds "Fiscalía" without ``unaccent()`` (which cannot be indexed)
-or ICU collations (DESIGN.md "Data": PostgreSQL 15 and later).
+or ICU collations (docs/architecture.md "Data": PostgreSQL 15 and later).
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from services.directory.service import Action, EditRefused
 from services.directory.vocabulary import AuthorityKind, Channel, Instrument
 from shared.auth import CurrentPrincipal, Principal, current_principal
 from shared.db import SessionDep, UnitOfWorkRoute
-from shared.http import IdempotencyDep, etag, if_match_version
+from shared.http import IdempotencyDep, IfMatchDep, etag
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
 from shared.problems import (
     Conflict,
@@ -85,10 +85,6 @@ def editor(
         return principal
 
     return dependency
-
-
-def _optional_if_match(request: Request) -> int | None:
-    return None if request.headers.get("if-match") is None else if_match_version(request)
 
 
 # ---------------------------------------------------------------------------
@@ -191,6 +187,7 @@ async def update_authority(
     body: AuthorityUpdate,
     response: Response,
     session: SessionDep,
+    expected: IfMatchDep,
 ) -> AuthorityPublic:
     async with refusals_audited(request, principal):
         authority = await service.update_authority(
@@ -199,7 +196,7 @@ async def update_authority(
             changes=body,
             principal=principal,
             now=_now(request),
-            expected_version=lambda: if_match_version(request),
+            expected_version=expected.version,
         )
     response.headers["ETag"] = etag(authority.version)
     return authority
@@ -218,6 +215,7 @@ async def withdraw_authority(
     principal: Annotated[Principal, Depends(editor(Action.authority_withdraw, "authority"))],
     response: Response,
     session: SessionDep,
+    expected: IfMatchDep,
     body: Annotated[AuthorityWithdrawal | None, Body()] = None,
 ) -> AuthorityPublic:
     async with refusals_audited(request, principal):
@@ -227,7 +225,7 @@ async def withdraw_authority(
             reason=body.reason if body is not None else None,
             principal=principal,
             now=_now(request),
-            expected_version=lambda: if_match_version(request),
+            expected_version=expected.version,
         )
     response.headers["ETag"] = etag(authority.version)
     return authority
@@ -304,6 +302,7 @@ async def put_profile(
     body: CountryProfileCreate,
     session: SessionDep,
     idempotency: IdempotencyDep,
+    expected: IfMatchDep,
 ) -> Response:
     if (replay := await idempotency.replay()) is not None:
         return replay
@@ -314,7 +313,7 @@ async def put_profile(
             body=body,
             principal=principal,
             now=_now(request),
-            expected_version=lambda: _optional_if_match(request),
+            expected_version=expected.optional_version,
         )
     headers = {"ETag": etag(profile.version)}
     if created:

@@ -2,7 +2,7 @@
 
 PoA para. 64(b) asks for an online directory of designated authorities; the
 fields follow the UNODC Directory of Competent National Authorities and the
-Council of Europe PC-OC national-procedure forms (DOMAIN.md, "Complementary
+Council of Europe PC-OC national-procedure forms (docs/domain.md, "Complementary
 measures").
 
 Input is strict where lax coercion would accept nonsense: booleans and counts
@@ -506,7 +506,7 @@ class FormalRequestDeadline(BaseModel):
     """Days after a provisional arrest within which the formal request must arrive.
 
     MTE art. 9(4): [40] days; ECE art. 16(4): may end after 18, never over 40;
-    bilateral treaties set their own (DOMAIN.md, "Provisional arrest").
+    bilateral treaties set their own (docs/domain.md, "Provisional arrest").
     """
 
     model_config = ConfigDict(extra="forbid")

@@ -14,5 +14,5 @@ class DirectorySettings(ServiceSettings):
 
     service: ClassVar[str] = "directory"
 
-    # DESIGN.md "Ports": the directory listens on 8001.
+    # docs/architecture.md "Ports": the directory listens on 8001.
     port: int = 8001

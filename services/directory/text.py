@@ -3,7 +3,7 @@
 Officers type "fiscalia" and expect "Fiscalía"; the directory stores a
 normalised copy of an entry's names in an indexed column and normalises the
 query the same way, so the match is a plain (trigram or prefix) comparison
-that needs no ICU collation (DESIGN.md, "Data": PostgreSQL 15, no ICU).
+that needs no ICU collation (docs/architecture.md, "Data": PostgreSQL 15, no ICU).
 """
 
 from __future__ import annotations

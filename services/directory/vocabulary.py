@@ -1,4 +1,4 @@
-"""The directory's closed vocabularies (DOMAIN.md, "Complementary measures").
+"""The directory's closed vocabularies (docs/domain.md, "Complementary measures").
 
 Every value is snake_case and stable: it is stored, sent on the bus and shown
 in the API, so a value is never renamed; a new one is added instead. The

@@ -2,7 +2,7 @@
 
 Plan of Action paras. 52-54: provisional arrest and the formal request, dual
 criminality, the court's and the executive's decisions, refusal with the duty
-to extradite or prosecute, surrender and speciality; DOMAIN.md "Extradition"
+to extradite or prosecute, surrender and speciality; docs/domain.md "Extradition"
 holds the rules and their sources.
 """
 
@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
-from fastapi import FastAPI
-
 from services.extradition.routes import router
 from services.extradition.settings import ExtraditionSettings
-from shared.app import create_service_app
-from shared.clock import Clock
-from shared.directory_client import directory_lifespan
+from shared.app import case_service_app
 
 MIGRATIONS: Path = Path(__file__).parent / "migrations"
 Settings = ExtraditionSettings
@@ -31,21 +26,6 @@ DESCRIPTION = (
 )
 
 
-def create_app(
-    settings: ExtraditionSettings | None = None,
-    *,
-    clock: Clock | None = None,
-    keycloak_http: httpx.AsyncClient | None = None,
-) -> FastAPI:
-    settings = settings or ExtraditionSettings()
-
-    return create_service_app(
-        settings,
-        title="Comity extradition",
-        description=DESCRIPTION,
-        routers=[router],
-        clock=clock,
-        keycloak_http=keycloak_http,
-        with_events=True,
-        lifespan=directory_lifespan(settings.directory_timeout_seconds),
-    )
+create_app = case_service_app(
+    ExtraditionSettings, title="Comity extradition", description=DESCRIPTION, router=router
+)

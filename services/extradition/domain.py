@@ -1,24 +1,47 @@
-"""The extradition domain, pure: the state machine and the wiring of the legal rules.
+"""The extradition domain, pure: the case, the state machine, and one decision function
+per transition (docs/domain.md "Extradition"; Plan of Action paras. 52-54).
 
-DOMAIN.md "Extradition" (Plan of Action paras. 52-54). Nothing here reads the
-clock, the database or the network: the case's facts, the caller's side and
-roles and ``now`` come in; a state, deadlines to open or close, and the reasons
-with their citations come out. The rules themselves are in
-:mod:`shared.legal.extradition` and :mod:`shared.legal.dual_criminality`.
+Each function takes the case, the actor, ``now`` and the facts it needs (the
+authorities' calendars, the case's deadlines and consultations, the requested
+State's profile), checks the state machine and the rules of law of
+:mod:`shared.legal.extradition`, :mod:`shared.legal.dual_criminality` and
+:mod:`shared.legal.consultation`, and returns an
+:class:`~shared.casework.outcome.Outcome`: the case afterwards, its events, what to do
+with its deadlines and the reasons with their citations. Nothing here reads the
+clock, the database or the network; a broken rule raises a
+:mod:`shared.casework.errors` error.
+
+Dates of steps follow :mod:`shared.casework.dates`: a decision dated on or before a
+limit's local due date meets it, however late it is recorded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
-from shared.calendar import Period
-from shared.casework import drafts
-from shared.casework.deadlines import Calendar, DeadlinePlan, after_period, on_date
-from shared.casework.rules import violations_problem
+from pydantic import Field
+
+from contracts import extradition as events
+from shared.casework import dates
+from shared.casework.case import Authority, CaseState, PersonFacts, Record, check_chosen
+from shared.casework.deadlines import (
+    Calendar,
+    Close,
+    Deadline,
+    DeadlineOp,
+    DeadlinePlan,
+    Open,
+    on_date,
+)
+from shared.casework.errors import CaseConflict, NotOnCase, RuleBroken, raise_if_broken
+from shared.casework.lifecycle import Lifecycle, own_draft, shareable
+from shared.casework.outcome import Emit, Outcome
+from shared.casework.parties import OFFICERS, SUPERVISORS, Actor
 from shared.casework.state_machine import (
     EITHER,
     REQUESTED,
@@ -27,40 +50,55 @@ from shared.casework.state_machine import (
     StateMachine,
     Transition,
 )
-from shared.legal.citations import art, join
+from shared.casework.vocabulary import CustodyStatus, ReceivedVia
+from shared.legal.citations import art, section
+from shared.legal.consultation import (
+    Consultation,
+    ConsultedAction,
+    held,
+    prior_consultation,
+)
+from shared.legal.cooperation import CooperationType, Purpose
 from shared.legal.dual_criminality import (
     DualCriminalityAssessment,
     DualCriminalityFacts,
-    Outcome,
-    Purpose,
     assess_dual_criminality,
 )
-from shared.legal.extradition import (
+from shared.legal.dual_criminality import (
+    Outcome as DualCriminalityOutcome,
+)
+from shared.legal.extradition import limits
+from shared.legal.extradition.bases import (
     BasisParameterMissing,
-    DeadlineKind,
     ExtraditionBasis,
     ExtraditionBasisKind,
-    ExtraditionDeadline,
-    ExtraditionRefusalGround,
-    Obligation,
-    assess_eaw_extension,
-    assess_extradition_refusal,
-    deadlines_at_arrest,
+    convention_basis_accepted,
     dual_criminality_standard,
-    eaw_decision_due,
+    primary_basis,
+)
+from shared.legal.extradition.grounds import (
+    ExtraditionRefusalGround,
+    assess_extradition_refusal,
+    assess_nationality_ground,
+    refusal_citations,
+)
+from shared.legal.extradition.limits import (
+    EXTENSION_OF_FORMAL_REQUEST_CITATION,
+    DeadlineKind,
+    ExtraditionDeadline,
+    assess_eaw_extension,
+    assess_formal_request_extension,
+    assess_release,
+    consent_citation,
+    deadlines_at_arrest,
     eaw_decision_due_after_consent,
+    eaw_decision_limit,
     eaw_surrender_due_on_new_date,
-    extend_eaw_decision,
-    extradite_or_prosecute,
-    refusal_consultation_requirement,
     surrender_due,
 )
-from shared.legal.offences import OffenceCategory
-from shared.legal.rules import Decision, Violation, merge
-from shared.problems import Conflict, UnprocessableContent
-
-OFFICERS = frozenset({"case_officer", "supervisor"})
-SUPERVISORS = frozenset({"supervisor"})
+from shared.legal.extradition.obligations import Obligation, extradite_or_prosecute
+from shared.legal.offences import EAW, OffenceCategory
+from shared.legal.rules import Violation, merge
 
 
 class State(StrEnum):
@@ -91,7 +129,7 @@ S = State
 _BEFORE_DECISION = frozenset(
     {S.provisional_arrest_requested, S.provisionally_arrested, S.under_consideration, S.consented}
 )
-_OPEN = frozenset({*_BEFORE_DECISION, S.admissible, S.granted, S.surrender_agreed, S.draft})
+_PENDING = frozenset({*_BEFORE_DECISION, S.admissible, S.granted, S.surrender_agreed})
 
 
 class Action(StrEnum):
@@ -119,44 +157,222 @@ class Action(StrEnum):
     close = "close"
 
 
-@dataclass(frozen=True)
-class Case:
-    """What the rules read of a request."""
+FORMAL_REQUEST_KINDS = frozenset(
+    {DeadlineKind.formal_request, DeadlineKind.formal_request_release_possible}
+)
+EAW_DECISION_KINDS = frozenset({DeadlineKind.eaw_decision, DeadlineKind.eaw_decision_after_consent})
+SURRENDER_KINDS = frozenset({DeadlineKind.surrender, DeadlineKind.surrender_new_date})
+STATUS_REQUEST_CITATION = "Plan of Action para. 56(c); the requested authority's service target"
+POSTPONED_SURRENDER_CITATION = f"{section('29')}; {section('30')}"
+SPECIALITY_CITATION = section("34")
+
+
+# ---------------------------------------------------------------------------
+# The case, as the domain sees it
+
+
+class Offence(Record):
+    """One offence of the request, as the requesting State describes it."""
+
+    id: UUID
+    conduct: str
+    category: OffenceCategory | None = None
+    provision: str
+    max_penalty_months: int | None = None
+
+
+class Arrest(Record):
+    """The arrest of the person sought, with the local date the limits count from."""
+
+    arrested_at: datetime
+    local_date: date
+    time_zone: str
+    place: str | None = None
+    provisional: bool
+
+
+class Consent(Record):
+    consented_at: datetime
+    before: str
+    citation: str
+
+
+class RequestedLaw(Record):
+    """What the requested officer entered for one offence: the requested State's law."""
+
+    requested_provision: str | None = None
+    requested_max_penalty_months: int | None = None
+    conduct_punishable_in_requested_state: bool | None = None
+
+
+class OffenceAssessment(DualCriminalityAssessment):
+    """The assessment of one offence, with what was entered for it."""
+
+    offence_id: UUID
+    requested: RequestedLaw
+
+
+class Assessment(Record):
+    """One version of the dual-criminality assessment of the request."""
+
+    version: int
+    outcome: DualCriminalityOutcome
+    rules_version: str
+    assessed_at: datetime
+    assessed_by: str
+    citations: tuple[str, ...]
+    offences: tuple[OffenceAssessment, ...]
+
+
+class _Recorded(Record):
+    id: UUID
+    recorded_at: datetime
+    recorded_by: str
+    deciding_body: str
+    reference: str | None = None
+
+
+class CourtRuling(_Recorded):
+    decision: Literal["court_ruling"] = "court_ruling"
+    admissible: bool
+    decided_on: date
+    appeal_deadline: date | None = None
+    final_on: date | None = None
+    note: str | None = None
+
+
+class GrantScope(StrEnum):
+    whole = "whole"
+    partial = "partial"
+    conditional = "conditional"
+
+
+class Grant(_Recorded):
+    decision: Literal["executive_grant"] = "executive_grant"
+    decided_on: date
+    scope: GrantScope
+    offence_ids: tuple[UUID, ...]
+    conditions: tuple[str, ...] = ()
+    simplified: bool = False
+    appeal_deadline: date | None = None
+    final_on: date | None = None
+
+
+class RefusalRecord(_Recorded):
+    decision: Literal["refusal"] = "refusal"
+    grounds: tuple[ExtraditionRefusalGround, ...]
+    reasons: str | None
+    consultation_held: bool
+    no_consultation_reason: str | None = None
+    notes: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+
+
+DecisionRecord = Annotated[CourtRuling | Grant | RefusalRecord, Field(discriminator="decision")]
+
+
+class SurrenderAgreement(Record):
+    date: date
+    place: str
+    escorting_authority: str
+    prevented_reason: str | None = None
+
+
+class PostponeKind(StrEnum):
+    postponed = "postponed"  # Model Law s.29
+    temporary = "temporary"  # Model Law s.30
+
+
+class SurrenderPostponement(Record):
+    kind: PostponeKind
+    reasons: str
+    until: date | None = None
+    citation: str = POSTPONED_SURRENDER_CITATION
+
+
+class Surrender(Record):
+    agreed: SurrenderAgreement | None = None
+    earlier_agreements: tuple[SurrenderAgreement, ...] = ()
+    postponements: tuple[SurrenderPostponement, ...] = ()
+    executed_at: datetime | None = None
+
+
+class SpecialityRequest(Record):
+    """A request for consent to prosecute further offences (Model Law s.34)."""
+
+    id: UUID
+    further_offences: str
+    reason: str | None = None
+    requested_at: datetime
+    granted: bool | None = None
+    reasons: str | None = None
+    decided_at: datetime | None = None
+    citation: str = SPECIALITY_CITATION
+
+
+class Case(CaseState):
+    """An extradition request."""
 
     state: State
-    created_by_side: Side
-    counterpart_uses_comity: bool
-    arrested: bool
-    court_ruled_admissible: bool
-    open_speciality_requests: int
-    # Shown to the requested authority: sent, or a draft shared for prior consultation.
-    disclosed: bool = False
+    person_id: UUID
+    purpose: Purpose
+    sentence_imposed_months: int | None = None
+    sentence_remaining_months: int | None = None
+    offences: tuple[Offence, ...]
+    legal_bases: tuple[ExtraditionBasis, ...]
+    warrant_references: tuple[str, ...] = ()
+    interpol_notice: str | None = None
+    summary_of_facts: str | None = None
+    provisional_arrest_requested: bool = False
+    arrest: Arrest | None = None
+    formal_request_received_at: datetime | None = None
+    consent: Consent | None = None
+    dual_criminality: tuple[Assessment, ...] = ()
+    decisions: tuple[DecisionRecord, ...] = ()
+    surrender: Surrender | None = None
+    speciality_requests: tuple[SpecialityRequest, ...] = ()
+
+    @property
+    def person_sought(self) -> PersonFacts:
+        return next(p for p in self.persons if p.id == self.person_id)
+
+    @property
+    def basis(self) -> ExtraditionBasis:
+        """The basis the figures come from (:func:`primary_basis`)."""
+        return primary_basis(self.legal_bases)
+
+    @property
+    def eaw(self) -> bool:
+        return self.basis.kind is ExtraditionBasisKind.eaw
 
 
-def _own_draft(case: Case, side: Side) -> bool:
-    return case.created_by_side is side
+@dataclass(frozen=True)
+class Entry:
+    """A new record of the case (a decision, a speciality request): its id, and when and
+    by whom it is written."""
+
+    id: UUID
+    at: datetime
+    by: str
 
 
-def _shareable(case: Case, side: Side) -> bool:
-    return drafts.shareable(
-        own_draft=_own_draft(case, side),
-        disclosed=case.disclosed,
-        counterpart_uses_comity=case.counterpart_uses_comity,
-    )
+# ---------------------------------------------------------------------------
+# The state machine
 
 
 def _not_arrested(case: Case, side: Side) -> bool:
-    return not case.arrested
+    return case.arrest is None
 
 
 def _one_sided_or_requesting(case: Case, side: Side) -> bool:
     # The requested side records the formal request by hand only when the
-    # requesting State does not use Comity (DESIGN.md "Counterparts").
+    # requesting State does not use Comity (docs/architecture.md "Counterparts that do
+    # not use Comity").
     return side is Side.requesting or not case.counterpart_uses_comity
 
 
 def _speciality_pending(case: Case, side: Side) -> bool:
-    return case.open_speciality_requests > 0
+    return any(s.granted is None for s in case.speciality_requests)
 
 
 def _t(
@@ -187,16 +403,16 @@ MACHINE: StateMachine[Case] = StateMachine(
             [S.draft],
             None,
             REQUESTING,
-            guard=_own_draft,
-            description="Send the request: provisional arrest first, or the formal request",
+            guard=own_draft,
+            description="Send: the provisional arrest request first, or the formal request",
         ),
         _t(
             Action.share_draft,
             [S.draft],
             None,
             REQUESTING,
-            guard=_shareable,
-            description="Show the draft to the requested authority to consult it first "
+            guard=shareable,
+            description="Share a draft with the requested authority for prior consultation "
             "(Plan of Action para. 56(c))",
         ),
         _t(
@@ -204,7 +420,7 @@ MACHINE: StateMachine[Case] = StateMachine(
             [S.draft],
             None,
             REQUESTED,
-            guard=_own_draft,
+            guard=own_draft,
             description="Register a request received outside Comity",
         ),
         _t(
@@ -213,21 +429,22 @@ MACHINE: StateMachine[Case] = StateMachine(
             None,
             REQUESTED,
             guard=_not_arrested,
-            description="The person sought was arrested: the time limits start",
+            description="Record the arrest; the formal-request due date is computed from the "
+            "legal basis",
         ),
         _t(
             Action.extend_formal_request_deadline,
             [S.provisionally_arrested],
             None,
             REQUESTED,
-            description="A new due date for the formal request, with the reason",
+            description="Extend the formal-request due date, with the reason",
         ),
         _t(
             Action.extend_eaw_decision,
             [S.under_consideration, S.consented, S.admissible],
             None,
             REQUESTED,
-            description="Extend the EAW decision limit by 30 days, giving reasons (art. 17(4))",
+            description="Extend the EAW decision limit by 30 days, with reasons (EAW art. 17(4))",
         ),
         _t(
             Action.submit_formal_request,
@@ -235,42 +452,44 @@ MACHINE: StateMachine[Case] = StateMachine(
             S.under_consideration,
             frozenset({Side.requesting, Side.requested}),
             guard=_one_sided_or_requesting,
-            description="The formal request after the provisional arrest",
+            description="The formal request after the provisional arrest (or its receipt, "
+            "recorded)",
         ),
         _t(
             Action.release,
             [S.provisionally_arrested],
             S.released,
             REQUESTED,
-            description="Check the formal-request limit; release the person once it has passed",
+            description="Check the formal-request limit and release the person once it has passed",
         ),
         _t(
             Action.assess_dual_criminality,
             [*_BEFORE_DECISION, S.admissible],
             None,
             REQUESTED,
-            description="Assess dual criminality offence by offence; re-run when facts change",
+            description="Assess dual criminality (a new version; re-run when facts change)",
         ),
         _t(
             Action.record_consent,
             [S.provisionally_arrested, S.under_consideration],
             S.consented,
             REQUESTED,
-            description="The person consents to simplified surrender",
+            description="The person consents to simplified surrender (Model Law s.27; EAW art. 13)",
         ),
         _t(
             Action.record_court_ruling,
             [S.under_consideration, S.provisionally_arrested],
             None,
             REQUESTED,
-            description="The court's ruling on admissibility, with appeals",
+            description="The court's ruling on admissibility: appeal deadline, date it became "
+            "final",
         ),
         _t(
             Action.grant,
             [S.under_consideration, S.admissible, S.consented],
             S.granted,
             REQUESTED,
-            description="The executive grants extradition: whole, partial, conditional",
+            description="The executive grants extradition: whole, partial or conditional",
         ),
         _t(
             Action.refuse,
@@ -278,14 +497,14 @@ MACHINE: StateMachine[Case] = StateMachine(
             S.refused,
             REQUESTED,
             roles=SUPERVISORS,
-            description="Refuse on grounds of the catalogue, after a consultation",
+            description="Refuse (supervisor; grounds of the catalogue; UNTOC art. 16(15), (16))",
         ),
         _t(
             Action.agree_surrender,
             [S.granted, S.surrender_agreed],
             S.surrender_agreed,
             EITHER,
-            description="Date, place and escorting authority of the surrender",
+            description="Agree date, place and escorting authority of the surrender",
         ),
         _t(
             Action.postpone_surrender,
@@ -293,7 +512,7 @@ MACHINE: StateMachine[Case] = StateMachine(
             None,
             REQUESTED,
             roles=SUPERVISORS,
-            description="Postponed or temporary surrender, with reasons",
+            description="Postponed or temporary surrender (supervisor; Model Law ss.29-30)",
         ),
         _t(
             Action.execute_surrender,
@@ -307,7 +526,7 @@ MACHINE: StateMachine[Case] = StateMachine(
             [S.surrendered],
             None,
             REQUESTING,
-            description="Ask consent to prosecute further offences (speciality)",
+            description="Ask consent to prosecute further offences (Model Law s.34)",
         ),
         _t(
             Action.decide_speciality_consent,
@@ -316,11 +535,11 @@ MACHINE: StateMachine[Case] = StateMachine(
             REQUESTED,
             roles=SUPERVISORS,
             guard=_speciality_pending,
-            description="Decide a request for consent under the rule of speciality",
+            description="Decide a speciality consent request (supervisor)",
         ),
         _t(
             Action.withdraw,
-            [s for s in _OPEN if s is not S.draft],
+            _PENDING,
             S.withdrawn,
             REQUESTING,
             description="The requesting State withdraws the request",
@@ -335,51 +554,41 @@ MACHINE: StateMachine[Case] = StateMachine(
     ],
 )
 
+LIFECYCLE: Lifecycle[Case] = Lifecycle(
+    machine=MACHINE,
+    pending=_PENDING,
+    ended=frozenset({S.closed, S.withdrawn}),
+    closed=frozenset({S.closed}),
+    status_answer_citation=STATUS_REQUEST_CITATION,
+)
 
-def allowed_actions(case: Case, side: Side, roles: Iterable[str]) -> list[str]:
-    return MACHINE.allowed_actions(case.state.value, side, roles, case)
 
-
-def check(action: Action, case: Case, side: Side, roles: Iterable[str] | None) -> State | None:
-    """The state ``action`` leads to (None: the domain decides), or a 409/403 problem."""
+def check(action: Action, case: Case, actor: Actor, *, roles_later: bool = False) -> State | None:
+    """The state ``action`` leads to (None: the decision says), or a 409/403 error."""
     transition = MACHINE.check(
-        action.value, state=case.state.value, side=side, roles=roles, case=case
+        action.value,
+        state=case.state,
+        side=actor.side,
+        roles=actor.roles,
+        case=case,
+        roles_later=roles_later,
     )
     return State(transition.target) if transition.target is not None else None
 
 
-def require_roles(action: Action, roles: Iterable[str]) -> None:
-    MACHINE.require_roles(action.value, roles)
-
-
-def raise_if(decision: Decision) -> None:
-    if not decision.ok:
-        raise violations_problem(decision.violations)
+def _target(action: Action, case: Case, actor: Actor) -> State:
+    target = check(action, case, actor)
+    if target is None:
+        raise ValueError(f"{action} leads to a state of its own choosing")
+    return target
 
 
 # ---------------------------------------------------------------------------
-# Legal bases and time limits
+# Time limits from the legal basis
 
 
-def primary_basis(bases: Sequence[ExtraditionBasis]) -> ExtraditionBasis:
-    """The basis the time limits and thresholds are taken from: a bilateral treaty or
-    a regional instrument before the conventions (Plan of Action para. 54(a): the
-    conventions serve where no treaty exists)."""
-    order = [
-        ExtraditionBasisKind.eaw,
-        ExtraditionBasisKind.bilateral_treaty,
-        ExtraditionBasisKind.ece,
-        ExtraditionBasisKind.mte,
-    ]
-    for kind in order:
-        for basis in bases:
-            if basis.kind is kind:
-                return basis
-    return bases[0]
-
-
-def _missing(error: BasisParameterMissing, pointer: str) -> UnprocessableContent:
-    return violations_problem(
+def _missing(error: BasisParameterMissing, pointer: str) -> RuleBroken:
+    return RuleBroken.of(
         [
             Violation(
                 code="basis-parameter-missing",
@@ -433,85 +642,263 @@ def arrest_deadlines(
     return [_plan(d, calendar, Side.requesting) for d in found]
 
 
-EXTENSION_CITATION = "the legal basis or the requested State's law (verify)"
+def _running(deadlines: Sequence[Deadline], kinds: Iterable[str]) -> list[Deadline]:
+    wanted = set(kinds)
+    return sorted((d for d in deadlines if d.open and d.kind in wanted), key=lambda d: d.due_at)
 
 
-def extended_formal_request_deadline(
-    *, new_due: Any, now: datetime, calendar: Calendar, citation: str
-) -> DeadlinePlan:
-    """A new due date for the formal request, fixed by the requested State."""
-    return on_date(
-        "formal_request",
-        new_due,
-        start=now,
-        calendar=calendar,
-        side=Side.requesting,
-        citation=citation,
+# ---------------------------------------------------------------------------
+# Sending and receiving
+
+
+def share_draft(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
+    """Prior consultation in complex or time-sensitive cases (Plan of Action para. 56(c)):
+    the requested authority becomes a party that sees the draft."""
+    check(Action.share_draft, case, actor)
+    return Outcome(
+        action=Action.share_draft,
+        case=case.evolve(disclosed=True),
+        events=(Emit(events.DRAFT_SHARED),),
+        reason=note,
     )
 
 
-def consent_deadlines(
-    bases: Sequence[ExtraditionBasis], *, consented_at: datetime, requested: Calendar
-) -> list[DeadlinePlan]:
-    """EAW art. 17(2): the final decision within 10 days after consent."""
-    basis = primary_basis(bases)
-    if basis.kind is not ExtraditionBasisKind.eaw:
-        return []
-    found = eaw_decision_due_after_consent(
-        consented_at=consented_at, country=requested.country, tz=requested.time_zone
-    )
-    return [_plan(found, requested, Side.requested)]
-
-
-def surrender_deadline(
-    bases: Sequence[ExtraditionBasis], *, final_decision_at: datetime, requested: Calendar
-) -> DeadlinePlan | None:
-    """The surrender limit from the final decision, where the basis gives one."""
-    basis = primary_basis(bases)
-    try:
-        found = surrender_due(
-            basis,
-            final_decision_at=final_decision_at,
-            country=requested.country,
-            tz=requested.time_zone,
-        )
-    except BasisParameterMissing:
-        return None
-    return _plan(found, requested, Side.requested)
-
-
-def new_surrender_date_deadline(
-    bases: Sequence[ExtraditionBasis], *, agreed_date: date, requested: Calendar
-) -> DeadlinePlan | None:
-    """EAW art. 23(3): surrender prevented by circumstances beyond control; within 10 days
-    of the new date agreed. Other bases: the new date only, no limit of their own."""
-    if primary_basis(bases).kind is not ExtraditionBasisKind.eaw:
-        return None
-    found = eaw_surrender_due_on_new_date(
-        agreed_date=agreed_date, country=requested.country, tz=requested.time_zone
-    )
-    return _plan(found, requested, Side.requested)
-
-
-def extended_eaw_decision(
-    kind: str,
+def send(
+    case: Case,
+    actor: Actor,
     *,
-    started_at: datetime,
-    extended: bool,
-    reasons: str | None,
-    requested: Calendar,
-) -> DeadlinePlan:
-    """The EAW decision limit of ``kind`` (art. 17(3), or 17(2) after consent) extended
-    by 30 days, once, with the reasons given to the issuing authority (art. 17(4))."""
-    country, tz = requested.country, requested.time_zone
-    if kind == DeadlineKind.eaw_decision:
-        base = eaw_decision_due(arrested_at=started_at, country=country, tz=tz)
-    else:
-        base = eaw_decision_due_after_consent(consented_at=started_at, country=country, tz=tz)
-    if extended:
-        base = replace(base, extended=True)
-    raise_if(assess_eaw_extension(base, reasons=reasons))
-    return _plan(extend_eaw_decision(base), requested, Side.requested)
+    now: datetime,
+    provisional_arrest: bool,
+    requesting: Authority,
+    requested: Authority,
+    accepts_conventions: bool | None,
+) -> Outcome[Case]:
+    """Plan of Action para. 54(a); UNTOC art. 16(4), (5) (verify); UNCAC art. 44(5); 1988
+    Convention art. 6(3): the conventions alone, to a State that does not take them as
+    the legal basis (``accepts_conventions`` from its profile), cannot carry the request."""
+    check(Action.send, case, actor)
+    check_chosen(requested, pointer="/requested_authority")
+    decision = convention_basis_accepted(
+        [b.kind for b in case.legal_bases], accepts_conventions=accepts_conventions
+    )
+    raise_if_broken(decision.violations)
+    return Outcome(
+        action=Action.send,
+        case=case.evolve(
+            state=S.provisional_arrest_requested if provisional_arrest else S.under_consideration,
+            disclosed=True,
+            provisional_arrest_requested=provisional_arrest,
+            sent_at=now,
+            formal_request_received_at=None if provisional_arrest else now,
+        ),
+        events=(Emit(events.PROVISIONAL_ARREST_REQUESTED if provisional_arrest else events.SENT),),
+        notes=decision.reasons,
+        reference_time_zone=requesting.time_zone,
+    )
+
+
+def register(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    provisional_arrest: bool,
+    received_via: ReceivedVia,
+    received_on: date,
+    their_reference: str | None,
+    requested: Authority,
+) -> Outcome[Case]:
+    """A request received outside Comity: provisional arrest first, or the formal request,
+    received on the day given."""
+    check(Action.register, case, actor)
+    tz = requested.time_zone
+    dates.not_in_future(received_on, now=now, tz=tz, pointer="/received_on")
+    return Outcome(
+        action=Action.register,
+        case=case.evolve(
+            state=S.provisional_arrest_requested if provisional_arrest else S.under_consideration,
+            disclosed=True,
+            provisional_arrest_requested=provisional_arrest,
+            received_via=received_via,
+            received_on=received_on,
+            their_reference=their_reference or case.their_reference,
+            formal_request_received_at=None
+            if provisional_arrest
+            else dates.start_of(received_on, tz, now=now),
+        ),
+        events=(Emit(events.REGISTERED),),
+        details={"provisional_arrest": provisional_arrest},
+        reference_time_zone=tz,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Arrest and the formal request
+
+
+def record_arrest(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    arrested_at: datetime,
+    place: str | None,
+    requesting: Authority,
+    requested: Authority,
+) -> Outcome[Case]:
+    """The person sought was arrested: the limits start, counted on the local date of
+    arrest in the requested State (docs/domain.md "Extradition")."""
+    check(Action.record_arrest, case, actor)
+    dates.not_in_future(arrested_at, now=now, tz=requested.time_zone, pointer="/arrested_at")
+    provisional = case.state is S.provisional_arrest_requested
+    plans = arrest_deadlines(
+        case.legal_bases,
+        arrested_at=arrested_at,
+        provisional=provisional,
+        requested=requested.calendar,
+        requesting=requesting.calendar,
+    )
+    arrest = Arrest(
+        arrested_at=arrested_at,
+        local_date=dates.day_of(arrested_at, requested.time_zone),
+        time_zone=requested.time_zone,
+        place=place,
+        provisional=provisional,
+    )
+    return Outcome(
+        action=Action.record_arrest,
+        case=case.evolve(
+            state=S.provisionally_arrested if provisional else case.state, arrest=arrest
+        ).with_custody(case.person_id, CustodyStatus.in_custody),
+        events=(Emit(events.ARRESTED),),
+        deadlines=tuple(Open(p) for p in plans),
+        details={"provisional": provisional},
+    )
+
+
+def extend_formal_request_deadline(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    new_due_date: date,
+    reason: str,
+    deadlines: Sequence[Deadline],
+) -> Outcome[Case]:
+    """A new due date for the formal request, fixed by the requested State, always later."""
+    check(Action.extend_formal_request_deadline, case, actor)
+    running = _running(deadlines, {DeadlineKind.formal_request})
+    if not running:
+        raise CaseConflict("No formal-request limit is running")
+    current = running[0]
+    raise_if_broken(
+        assess_formal_request_extension(
+            current_due=current.due_date, new_due=new_due_date
+        ).violations
+    )
+    plan = on_date(
+        DeadlineKind.formal_request,
+        new_due_date,
+        start=now,
+        calendar=current.calendar,
+        side=Side.requesting,
+        citation=f"{current.citation}; extended: {EXTENSION_OF_FORMAL_REQUEST_CITATION}",
+    )
+    return Outcome(
+        action=Action.extend_formal_request_deadline,
+        case=case,
+        events=(Emit(events.FORMAL_REQUEST_DEADLINE_EXTENDED),),
+        deadlines=(Close(FORMAL_REQUEST_KINDS, "extended", waived=True), Open(plan)),
+        reason=reason,
+        details={"new_due_date": new_due_date.isoformat()},
+    )
+
+
+def extend_eaw_decision(
+    case: Case, actor: Actor, *, reasons: str | None, deadlines: Sequence[Deadline]
+) -> Outcome[Case]:
+    """EAW art. 17(4): the decision limit (art. 17(3), or 17(2) after consent) extended by
+    30 days, once, with the reasons given to the issuing authority."""
+    check(Action.extend_eaw_decision, case, actor)
+    running = _running(deadlines, EAW_DECISION_KINDS)
+    if not running:
+        raise CaseConflict("No decision limit of a European arrest warrant is running")
+    current = running[0]
+    limit = eaw_decision_limit(
+        DeadlineKind(current.kind),
+        started_at=current.started_at,
+        period_days=current.period.amount if current.period is not None else 0,
+        country=current.calendar.country,
+        tz=current.calendar.time_zone,
+    )
+    raise_if_broken(assess_eaw_extension(limit, reasons=reasons).violations)
+    extended = _plan(limits.extend_eaw_decision(limit), current.calendar, Side.requested)
+    return Outcome(
+        action=Action.extend_eaw_decision,
+        case=case,
+        events=(Emit(events.EAW_DECISION_EXTENDED),),
+        deadlines=(Close(frozenset({current.kind}), "extended", waived=True), Open(extended)),
+        reason=reasons,
+    )
+
+
+def submit_formal_request(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    received_on: date | None,
+    their_reference: str | None,
+    requested: Authority,
+) -> Outcome[Case]:
+    """The formal request after the provisional arrest: sent by the requesting side, or
+    its receipt recorded by the requested side, which meets the limit on the day it was
+    received (:mod:`shared.casework.dates`)."""
+    target = _target(Action.submit_formal_request, case, actor)
+    received: dates.Step = now
+    if actor.side is Side.requested:
+        if received_on is None:
+            raise RuleBroken.at(
+                "/received_on", "Name the date the formal request was received", why="required"
+            )
+        dates.not_in_future(received_on, now=now, tz=requested.time_zone, pointer="/received_on")
+        received = received_on
+    return Outcome(
+        action=Action.submit_formal_request,
+        case=case.evolve(
+            state=target,
+            formal_request_received_at=dates.start_of(received, requested.time_zone, now=now),
+            their_reference=their_reference or case.their_reference,
+        ),
+        events=(Emit(events.FORMAL_REQUEST_RECEIVED),),
+        deadlines=(Close(FORMAL_REQUEST_KINDS, "formal request received", when=received),),
+    )
+
+
+def release(
+    case: Case, actor: Actor, *, now: datetime, deadlines: Sequence[Deadline]
+) -> Outcome[Case]:
+    """Release after a provisional arrest, once the formal-request limit has passed
+    without the formal request."""
+    check(Action.release, case, actor)
+    running = _running(deadlines, {DeadlineKind.formal_request})
+    first = running[0] if running else None
+    decision = assess_release(
+        formal_request_due_at=first.due_at if first else None,
+        citation=first.citation if first else None,
+        now=now,
+    )
+    if not decision.ok:
+        [violation] = decision.violations
+        raise CaseConflict(violation.message, code=violation.code, citation=violation.citation)
+    return Outcome(
+        action=Action.release,
+        case=case.evolve(state=S.released).with_custody(case.person_id, CustodyStatus.at_liberty),
+        events=(Emit(events.RELEASED),),
+        deadlines=(Close(FORMAL_REQUEST_KINDS, "formal request not received"),),
+        reason="The formal request did not arrive within the limit after provisional arrest",
+        notes=decision.reasons,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -519,169 +906,563 @@ def extended_eaw_decision(
 
 
 @dataclass(frozen=True)
-class OffenceFacts:
-    """One offence of the request, with what the requested officer entered for it."""
+class OffenceEntry:
+    """What the requested officer enters for one offence of the request."""
 
-    conduct: str
-    category: OffenceCategory | None
-    requesting_provision: str
-    requesting_max_penalty_months: int | None
-    requested_provision: str | None = None
-    requested_max_penalty_months: int | None = None
-    conduct_punishable_in_requested_state: bool | None = None
+    offence_id: UUID
+    requested: RequestedLaw
+    pointer: str
 
 
 def assess_offences(
-    offences: Sequence[OffenceFacts],
-    *,
-    purpose: Purpose,
-    sentence_imposed_months: int | None,
-    sentence_remaining_months: int | None,
-    bases: Sequence[ExtraditionBasis],
-) -> tuple[Outcome, list[DualCriminalityAssessment]]:
-    """Each offence assessed under the primary basis's standard; the request's outcome
-    is the worst of them (one offence not satisfied is a partial grant at best)."""
-    standard = dual_criminality_standard(primary_basis(bases))
-    results = [
-        assess_dual_criminality(
+    case: Case, entered: Sequence[OffenceEntry]
+) -> tuple[DualCriminalityOutcome, list[OffenceAssessment]]:
+    """Each offence assessed under the primary basis's standard, with what was entered
+    for it now or in the previous version; the request's outcome is the worst of them
+    (one offence not satisfied is a partial grant at best)."""
+    known = {o.id for o in case.offences}
+    for item in entered:
+        if item.offence_id not in known:
+            raise RuleBroken.at(
+                item.pointer,
+                "The request has no such offence",
+                why="unknown",
+                code="unknown-offence",
+            )
+    previous = case.dual_criminality[-1] if case.dual_criminality else None
+    laws = {o.offence_id: o.requested for o in previous.offences} if previous else {}
+    laws |= {item.offence_id: item.requested for item in entered}
+    standard = dual_criminality_standard(case.basis)
+    results = []
+    for offence in case.offences:
+        law = laws.get(offence.id, RequestedLaw())
+        assessment = assess_dual_criminality(
             DualCriminalityFacts(
-                conduct=o.conduct,
-                purpose=purpose,
-                offence_category=o.category,
-                requesting_provision=o.requesting_provision,
-                requesting_max_penalty_months=o.requesting_max_penalty_months,
-                requested_provision=o.requested_provision,
-                requested_max_penalty_months=o.requested_max_penalty_months,
-                sentence_imposed_months=sentence_imposed_months,
-                sentence_remaining_months=sentence_remaining_months,
-                conduct_punishable_in_requested_state=o.conduct_punishable_in_requested_state,
+                conduct=offence.conduct,
+                purpose=case.purpose,
+                offence_category=offence.category,
+                requesting_provision=offence.provision,
+                requesting_max_penalty_months=offence.max_penalty_months,
+                requested_provision=law.requested_provision,
+                requested_max_penalty_months=law.requested_max_penalty_months,
+                sentence_imposed_months=case.sentence_imposed_months,
+                sentence_remaining_months=case.sentence_remaining_months,
+                conduct_punishable_in_requested_state=law.conduct_punishable_in_requested_state,
                 standard=standard,
             )
         )
-        for o in offences
-    ]
+        results.append(OffenceAssessment(**dict(assessment), offence_id=offence.id, requested=law))
     outcomes = {r.outcome for r in results}
-    for worst in (Outcome.not_satisfied, Outcome.needs_review):
+    for worst in (DualCriminalityOutcome.not_satisfied, DualCriminalityOutcome.needs_review):
         if worst in outcomes:
             return worst, results
-    return Outcome.satisfied, results
+    return DualCriminalityOutcome.satisfied, results
+
+
+def assess(
+    case: Case, actor: Actor, *, entry: Entry, entered: Sequence[OffenceEntry]
+) -> Outcome[Case]:
+    """A new version of the dual-criminality assessment (re-run when the facts change)."""
+    check(Action.assess_dual_criminality, case, actor)
+    outcome, results = assess_offences(case, entered)
+    version = len(case.dual_criminality) + 1
+    assessment = Assessment(
+        version=version,
+        outcome=outcome,
+        rules_version=results[0].rules_version,
+        assessed_at=entry.at,
+        assessed_by=entry.by,
+        citations=tuple(dict.fromkeys(c for r in results for c in r.citations)),
+        offences=tuple(results),
+    )
+    return Outcome(
+        action=Action.assess_dual_criminality,
+        case=case.evolve(dual_criminality=(*case.dual_criminality, assessment)),
+        events=(
+            Emit(
+                events.DUAL_CRIMINALITY_ASSESSED,
+                events.AssessmentFields(
+                    assessment_version=version,
+                    outcome=outcome.value,
+                    rules_version=assessment.rules_version,
+                ),
+            ),
+        ),
+        details={"version": version, "outcome": outcome.value},
+    )
 
 
 # ---------------------------------------------------------------------------
-# Refusal
+# Consent, the court and the executive
 
 
-NATIONALITY_CITATION = join(
-    "UNODC Model Law on Extradition (2004), s.11",
-    art("Model Treaty on Extradition (GA res. 45/116)", "4(a)"),
-)
-
-
-def refusal_decision(
+def record_consent(
+    case: Case,
+    actor: Actor,
     *,
-    grounds: Sequence[ExtraditionRefusalGround],
-    reasons: str | None,
-    offence_categories: Sequence[OffenceCategory],
-    bases: Sequence[ExtraditionBasisKind],
-    purpose: Purpose,
-    has_consultation: bool,
-    no_consultation_reason: str | None,
-    person_nationalities: Sequence[str],
-    requested_country: str,
-) -> Decision:
-    """Whether the refusal may be recorded: the grounds of the catalogue (the fiscal
-    nature of the offence alone never is one: UNTOC art. 16(15)), reasons, the prior
-    consultation (UNTOC art. 16(16)) and, for nationality, that the person is a
-    national of the requested State (Model Law s.11)."""
-    nationality: list[Violation] = []
-    if (
-        ExtraditionRefusalGround.nationality in grounds
-        and requested_country not in person_nationalities
-    ):
-        nationality.append(
-            Violation(
-                code="nationality-ground-not-met",
-                message=(
-                    "Extradition is refused on nationality only when the person sought is a "
-                    f"national of the requested State ({NATIONALITY_CITATION}); the person's "
-                    f"recorded nationalities do not include {requested_country}."
-                ),
-                citation=NATIONALITY_CITATION,
-                pointer=f"/grounds/{list(grounds).index(ExtraditionRefusalGround.nationality)}",
+    now: datetime,
+    consented_at: datetime,
+    before: str,
+    requested: Authority,
+) -> Outcome[Case]:
+    """The person consents to simplified surrender: no formal request is awaited any more
+    (Model Law s.27). Under the EAW the final decision is then due within 10 days (art.
+    17(2)), which replaces the 60 days of art. 17(3) ("in other cases")."""
+    target = _target(Action.record_consent, case, actor)
+    dates.not_in_future(consented_at, now=now, tz=requested.time_zone, pointer="/consented_at")
+    ops: list[DeadlineOp] = [
+        Close(FORMAL_REQUEST_KINDS, "consent to simplified surrender", waived=True)
+    ]
+    if case.eaw:
+        ops.append(
+            Close(
+                frozenset({DeadlineKind.eaw_decision}),
+                f"consent: the limit of {art(EAW, '17(2)')} applies instead",
+                waived=True,
             )
         )
-    return merge(
+        after_consent = eaw_decision_due_after_consent(
+            consented_at=consented_at, country=requested.country, tz=requested.time_zone
+        )
+        ops.append(Open(_plan(after_consent, requested.calendar, Side.requested)))
+    consent = Consent(
+        consented_at=consented_at, before=before, citation=consent_citation(case.basis.kind)
+    )
+    return Outcome(
+        action=Action.record_consent,
+        case=case.evolve(state=target, consent=consent),
+        events=(Emit(events.CONSENT_RECORDED),),
+        deadlines=tuple(ops),
+        notes=(f"Consent to surrender ({consent.citation}).",),
+    )
+
+
+def _decision_fields(record: CourtRuling | Grant) -> events.DecisionFields:
+    return events.DecisionFields(
+        decision_id=record.id,
+        decision=record.decision,
+        deciding_body=record.deciding_body,
+        final_on=record.final_on,
+    )
+
+
+def _decision_dates(decided_on: date, final_on: date | None, *, now: datetime, tz: str) -> None:
+    """A decision is recorded once taken, and becomes final on or after that day."""
+    dates.not_in_future(decided_on, now=now, tz=tz, pointer="/decided_on")
+    if final_on is None:
+        return
+    dates.not_in_future(final_on, now=now, tz=tz, pointer="/final_on")
+    if final_on < decided_on:
+        raise RuleBroken.at(
+            "/final_on",
+            f"A decision becomes final on or after the day it is taken ({decided_on.isoformat()})",
+            why="before the decision",
+        )
+
+
+def record_court_ruling(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    entry: Entry,
+    admissible: bool,
+    deciding_body: str,
+    reference: str,
+    decided_on: date,
+    appeal_deadline: date | None,
+    final_on: date | None,
+    note: str | None,
+    requested: Authority,
+) -> Outcome[Case]:
+    """The court's ruling on admissibility; admissible leaves the surrender to the
+    executive."""
+    check(Action.record_court_ruling, case, actor)
+    _decision_dates(decided_on, final_on, now=now, tz=requested.time_zone)
+    ruling = CourtRuling(
+        id=entry.id,
+        recorded_at=entry.at,
+        recorded_by=entry.by,
+        admissible=admissible,
+        deciding_body=deciding_body,
+        reference=reference,
+        decided_on=decided_on,
+        appeal_deadline=appeal_deadline,
+        final_on=final_on,
+        note=note,
+    )
+    return Outcome(
+        action=Action.record_court_ruling,
+        case=case.evolve(
+            state=S.admissible if admissible else case.state,
+            decisions=(*case.decisions, ruling),
+        ),
+        events=(Emit(events.COURT_RULING_RECORDED, _decision_fields(ruling)),),
+        reason=note,
+    )
+
+
+def grant(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    entry: Entry,
+    deciding_body: str,
+    reference: str,
+    decided_on: date,
+    scope: GrantScope,
+    offence_ids: Sequence[UUID],
+    conditions: Sequence[str],
+    simplified: bool,
+    appeal_deadline: date | None,
+    final_on: date | None,
+    requested: Authority,
+) -> Outcome[Case]:
+    """The executive grants extradition, whole, partial (naming the offences) or on
+    conditions (naming them). The decision is final on ``final_on`` (else the day it was
+    taken): it meets the EAW decision limit if dated in time, however late it is recorded,
+    and the surrender limit runs from it."""
+    target = _target(Action.grant, case, actor)
+    _decision_dates(decided_on, final_on, now=now, tz=requested.time_zone)
+    tz = requested.time_zone
+    if scope is GrantScope.partial and not offence_ids:
+        raise RuleBroken.at(
+            "/offence_ids", "Name the offences extradition is granted for", why="required"
+        )
+    if scope is GrantScope.conditional and not conditions:
+        raise RuleBroken.at(
+            "/conditions",
+            "Name the conditions (e.g. assurances on the death penalty)",
+            why="required",
+        )
+    known = [o.id for o in case.offences]
+    for index, offence_id in enumerate(offence_ids):
+        if offence_id not in known:
+            raise RuleBroken.at(
+                f"/offence_ids/{index}",
+                "The request has no such offence",
+                why="unknown",
+                code="unknown-offence",
+            )
+    record = Grant(
+        id=entry.id,
+        recorded_at=entry.at,
+        recorded_by=entry.by,
+        deciding_body=deciding_body,
+        reference=reference,
+        decided_on=decided_on,
+        scope=scope,
+        offence_ids=tuple(offence_ids) or tuple(sorted(known, key=str)),
+        conditions=tuple(conditions),
+        simplified=simplified or case.consent is not None,
+        appeal_deadline=appeal_deadline,
+        final_on=final_on,
+    )
+    final = final_on or decided_on
+    ops: list[DeadlineOp] = [Close(EAW_DECISION_KINDS, "final decision", when=final)]
+    try:
+        surrender = surrender_due(
+            case.basis,
+            final_decision_at=dates.start_of(final, tz, now=now),
+            country=requested.country,
+            tz=tz,
+        )
+        ops.append(Open(_plan(surrender, requested.calendar, Side.requested)))
+    except BasisParameterMissing:
+        # The basis gives no surrender limit: surrender is agreed between the two.
+        pass
+    return Outcome(
+        action=Action.grant,
+        case=case.evolve(state=target, decisions=(*case.decisions, record)),
+        events=(Emit(events.GRANTED, _decision_fields(record)),),
+        deadlines=tuple(ops),
+    )
+
+
+def refuse(
+    case: Case,
+    actor: Actor,
+    *,
+    entry: Entry,
+    grounds: Sequence[ExtraditionRefusalGround],
+    reasons: str | None,
+    deciding_body: str,
+    reference: str | None,
+    consultations: Sequence[Consultation],
+    no_consultation_reason: str | None,
+    consultation_pointer: str = "/no_consultation_reason",
+) -> Outcome[Case]:
+    """Whether the refusal may be recorded: the grounds of the catalogue (the fiscal
+    nature of the offence alone never is one: UNTOC art. 16(15)), reasons, the prior
+    consultation (UNTOC art. 16(16)) and, for nationality, that the person is a national
+    of the requested State (Model Law s.11). The rules of law are answered before the
+    role: an officer learns what is missing, the supervisor then records it."""
+    target = check(Action.refuse, case, actor, roles_later=True)
+    if target is None:
+        raise ValueError("a refusal leads to the refused state")
+    bases = [b.kind for b in case.legal_bases]
+    decision = merge(
         assess_extradition_refusal(
             grounds=grounds,
             reasons=reasons,
-            offence_categories=offence_categories,
+            offence_categories=[o.category for o in case.offences if o.category],
             bases=bases,
-            purpose=purpose,
+            purpose=case.purpose,
         ),
-        refusal_consultation_requirement(
-            has_consultation_on_topic=has_consultation,
+        prior_consultation(
+            cooperation=CooperationType.extradition,
+            action=ConsultedAction.refusal,
+            consultations=consultations,
             no_consultation_reason=no_consultation_reason,
+            pointer=consultation_pointer,
         ),
-        Decision.of(nationality),
+        assess_nationality_ground(
+            grounds,
+            person_nationalities=case.person_sought.nationalities,
+            requested_country=case.requested_country,
+        ),
     )
-
-
-def obligations(grounds: Sequence[ExtraditionRefusalGround], purpose: Purpose) -> list[Obligation]:
-    """What the refusal leaves the requested State to do (extradite or prosecute)."""
-    return list(extradite_or_prosecute(grounds, purpose))
+    raise_if_broken(decision.violations)
+    MACHINE.require_roles(Action.refuse, actor.roles)
+    obligations = extradite_or_prosecute(
+        nationality=ExtraditionRefusalGround.nationality in grounds, purpose=case.purpose
+    )
+    was_held = held(consultations, ConsultedAction.refusal)
+    record = RefusalRecord(
+        id=entry.id,
+        recorded_at=entry.at,
+        recorded_by=entry.by,
+        deciding_body=deciding_body,
+        reference=reference,
+        grounds=tuple(grounds),
+        reasons=reasons,
+        consultation_held=was_held,
+        no_consultation_reason=no_consultation_reason,
+        notes=decision.reasons,
+        obligations=obligations,
+    )
+    citations = list(
+        dict.fromkeys([*refusal_citations(grounds, bases), *(o.citation for o in obligations)])
+    )
+    return Outcome(
+        action=Action.refuse,
+        case=case.evolve(state=target, decisions=(*case.decisions, record)).with_custody(
+            case.person_id, CustodyStatus.at_liberty
+        ),
+        events=(
+            Emit(
+                events.REFUSED,
+                events.RefusalFields(
+                    grounds=[g.value for g in grounds],
+                    citations=citations,
+                    consultation_held=was_held,
+                    enforcement_of_sentence=case.purpose is Purpose.enforcement,
+                    obligations=[
+                        events.ObligationInfo(
+                            kind=o.kind.value, condition=o.condition, citation=o.citation
+                        )
+                        for o in obligations
+                    ],
+                    extradite_or_prosecute=bool(obligations),
+                ),
+            ),
+        ),
+        # Whatever ran for the person in custody is no longer owed.
+        deadlines=(Close(None, "extradition refused", waived=True),),
+        reason=reasons,
+        details={"grounds": [g.value for g in grounds], "consultation_held": was_held},
+        notes=decision.reasons,
+    )
 
 
 # ---------------------------------------------------------------------------
-# Sub-resources
+# Surrender and speciality
 
 
-STATUS_REQUEST_CITATION = "Plan of Action para. 56(c); the requested authority's service target"
-_FINISHED = frozenset({State.closed, State.withdrawn})
-
-
-def _no_change(state: State, detail: str) -> Conflict:
-    return Conflict(
-        detail,
-        code="invalid-transition",
-        extensions={"state": state.value, "allowed_actions": []},
-    )
-
-
-def may_edit_draft(case: Case, side: Side) -> None:
-    """Only the drafting side edits a request, and only while it is a draft (409)."""
-    drafts.may_edit_draft(case.state.value, created_by_side=case.created_by_side, side=side)
-
-
-def may_add_to_case(state: State, side: Side) -> None:
-    """Persons, documents, links, liaison officers: either party, until the case is closed."""
-    if side not in (Side.requesting, Side.requested):
-        raise _no_change(state, "Liaison officers follow a request; they do not change it")
-    if state in _FINISHED:
-        raise _no_change(state, f"The request is {state.value}")
-
-
-def may_ask_status(state: State, side: Side, *, disclosed: bool) -> None:
-    """The requesting side asks about progress while the request is pending."""
-    if side is not Side.requesting or not disclosed or state in {*_FINISHED, State.draft}:
-        raise _no_change(
-            state, "The requesting side asks for the status of a request while it is pending"
+def agree_surrender(
+    case: Case,
+    actor: Actor,
+    *,
+    agreement: SurrenderAgreement,
+    requested: Authority,
+) -> Outcome[Case]:
+    """Date, place and escorting authority of the surrender. A new date because surrender
+    was prevented by circumstances beyond control: under the EAW, within 10 days of the
+    new date (art. 23(3))."""
+    target = _target(Action.agree_surrender, case, actor)
+    current = case.surrender or Surrender()
+    earlier = (*current.earlier_agreements, *((current.agreed,) if current.agreed else ()))
+    ops: list[DeadlineOp] = []
+    if agreement.prevented_reason is not None and case.eaw:
+        new_date = eaw_surrender_due_on_new_date(
+            agreed_date=agreement.date, country=requested.country, tz=requested.time_zone
         )
-
-
-def may_answer_status(state: State, side: Side) -> None:
-    if side is not Side.requested:
-        raise _no_change(state, "The requested side answers status requests")
-
-
-def status_request_deadline(
-    *, now: datetime, requested: Calendar, working_days: int, status_request_id: Any
-) -> DeadlinePlan:
-    return after_period(
-        "status_request_answer",
-        Period(working_days, "working_days"),
-        start=now,
-        calendar=requested,
-        side=Side.requested,
-        citation=STATUS_REQUEST_CITATION,
-        subject_id=status_request_id,
+        ops = [
+            Close(SURRENDER_KINDS, "new date agreed", waived=True),
+            Open(_plan(new_date, requested.calendar, Side.requested)),
+        ]
+    return Outcome(
+        action=Action.agree_surrender,
+        case=case.evolve(
+            state=target,
+            surrender=current.model_copy(
+                update={"agreed": agreement, "earlier_agreements": earlier}
+            ),
+        ),
+        events=(Emit(events.SURRENDER_AGREED),),
+        deadlines=tuple(ops),
+        reason=agreement.prevented_reason,
     )
+
+
+def postpone_surrender(
+    case: Case, actor: Actor, *, postponement: SurrenderPostponement
+) -> Outcome[Case]:
+    """Postponed or temporary surrender (Model Law ss.29-30), with reasons."""
+    check(Action.postpone_surrender, case, actor)
+    current = case.surrender or Surrender()
+    return Outcome(
+        action=Action.postpone_surrender,
+        case=case.evolve(
+            surrender=current.model_copy(
+                update={"postponements": (*current.postponements, postponement)}
+            )
+        ),
+        events=(Emit(events.SURRENDER_POSTPONED),),
+        deadlines=(
+            Close(
+                frozenset({DeadlineKind.surrender}), f"surrender {postponement.kind}", waived=True
+            ),
+        ),
+        reason=postponement.reasons,
+    )
+
+
+def execute_surrender(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    surrendered_at: datetime,
+    note: str | None,
+    requested: Authority,
+) -> Outcome[Case]:
+    """The person was surrendered: the surrender limit is met if it was in time."""
+    target = _target(Action.execute_surrender, case, actor)
+    dates.not_in_future(surrendered_at, now=now, tz=requested.time_zone, pointer="/surrendered_at")
+    current = case.surrender or Surrender()
+    return Outcome(
+        action=Action.execute_surrender,
+        case=case.evolve(
+            state=target, surrender=current.model_copy(update={"executed_at": surrendered_at})
+        ).with_custody(case.person_id, CustodyStatus.in_custody),
+        events=(Emit(events.SURRENDERED),),
+        deadlines=(Close(SURRENDER_KINDS, "surrendered", when=surrendered_at),),
+        reason=note,
+    )
+
+
+def request_speciality_consent(
+    case: Case, actor: Actor, *, entry: Entry, further_offences: str, reason: str | None
+) -> Outcome[Case]:
+    """Consent to prosecute further offences (the rule of speciality, Model Law s.34)."""
+    check(Action.request_speciality_consent, case, actor)
+    item = SpecialityRequest(
+        id=entry.id, further_offences=further_offences, reason=reason, requested_at=entry.at
+    )
+    return Outcome(
+        action=Action.request_speciality_consent,
+        case=case.evolve(speciality_requests=(*case.speciality_requests, item)),
+        events=(
+            Emit(
+                events.SPECIALITY_CONSENT_REQUESTED,
+                events.SpecialityFields(speciality_request_id=item.id, granted=None),
+            ),
+        ),
+        reason=reason,
+    )
+
+
+def decide_speciality_consent(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime,
+    speciality_request_id: UUID,
+    granted: bool,
+    reasons: str,
+) -> Outcome[Case]:
+    check(Action.decide_speciality_consent, case, actor)
+    found = next((s for s in case.speciality_requests if s.id == speciality_request_id), None)
+    if found is None:
+        raise NotOnCase("No speciality consent request with this id on this request")
+    if found.granted is not None:
+        raise CaseConflict("This speciality consent request was decided")
+    decided = found.model_copy(update={"granted": granted, "reasons": reasons, "decided_at": now})
+    return Outcome(
+        action=Action.decide_speciality_consent,
+        case=case.evolve(
+            speciality_requests=tuple(
+                decided if s.id == found.id else s for s in case.speciality_requests
+            )
+        ),
+        events=(
+            Emit(
+                events.SPECIALITY_CONSENT_DECIDED,
+                events.SpecialityFields(speciality_request_id=found.id, granted=granted),
+            ),
+        ),
+        reason=reasons,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Ending a request
+
+
+def withdraw(case: Case, actor: Actor, *, reason: str) -> Outcome[Case]:
+    target = _target(Action.withdraw, case, actor)
+    return Outcome(
+        action=Action.withdraw,
+        case=case.evolve(state=target),
+        events=(Emit(events.WITHDRAWN),),
+        deadlines=(Close(None, "request withdrawn", waived=True),),
+        reason=reason,
+    )
+
+
+def close(case: Case, actor: Actor, *, reason: str | None) -> Outcome[Case]:
+    target = _target(Action.close, case, actor)
+    return Outcome(
+        action=Action.close,
+        case=case.evolve(state=target),
+        events=(Emit(events.CLOSED),),
+        deadlines=(Close(None, "request closed", waived=True),),
+        reason=reason,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Drafts
+
+
+def sentence_problem(purpose: Purpose, imposed: int | None, remaining: int | None) -> str | None:
+    """What is wrong with the sentence recorded for ``purpose``, if anything."""
+    if purpose is Purpose.prosecution and (imposed is not None or remaining is not None):
+        return "a sentence imposed or remaining is recorded only for enforcement"
+    if purpose is Purpose.enforcement and imposed is None:
+        return "enforcement of a sentence needs the sentence imposed"
+    if imposed is not None and remaining is not None and remaining > imposed:
+        return "the part remaining cannot exceed the sentence imposed"
+    return None
+
+
+def check_sentence(case: Case) -> None:
+    problem = sentence_problem(
+        case.purpose, case.sentence_imposed_months, case.sentence_remaining_months
+    )
+    if problem is not None:
+        raise RuleBroken.at(
+            "/sentence_imposed_months", problem[0].upper() + problem[1:], why=problem
+        )

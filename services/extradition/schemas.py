@@ -3,39 +3,46 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field, StrictBool, StrictInt, model_validator
+from pydantic import AwareDatetime, Field, StrictBool, StrictInt, model_validator
 
-from services.extradition.domain import State
-from shared.casework.parties import Direction
+from services.extradition.domain import (
+    Arrest,
+    Assessment,
+    Consent,
+    DecisionRecord,
+    GrantScope,
+    Offence,
+    PostponeKind,
+    SpecialityRequest,
+    State,
+    Surrender,
+    sentence_problem,
+)
 from shared.casework.schemas import (
     Body,
+    CaseCreate,
+    CaseFilters,
+    CasePage,
+    CasePublic,
+    CaseSummary,
+    CaseUpdate,
     CountryCode,
     DeadlinePublic,
     LongText,
     PersonPublic,
+    Reference,
     ShortText,
 )
-from shared.casework.state_machine import Side
-from shared.legal.dual_criminality import Purpose
-from shared.legal.extradition import ExtraditionBasis, ExtraditionRefusalGround
+from shared.casework.schemas import RegisterBody as CaseRegisterBody
+from shared.legal.cooperation import Purpose
+from shared.legal.extradition.bases import ExtraditionBasis
+from shared.legal.extradition.grounds import ExtraditionRefusalGround
 from shared.legal.offences import OffenceCategory
 
-AuthorityCode = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Z]{2}-[A-Z0-9-]+$")]
-Reference = Annotated[str, Field(min_length=1, max_length=100)]
 Months = Annotated[StrictInt, Field(ge=0, le=1200)]
-
-
-class ReceivedVia(StrEnum):
-    """How a request reached the requested authority outside Comity (DESIGN.md)."""
-
-    diplomatic_channel = "diplomatic_channel"
-    direct = "direct"
-    interpol = "interpol"
-    urgent_advance_copy = "urgent_advance_copy"
 
 
 class PersonSoughtCreate(Body):
@@ -58,20 +65,10 @@ class OffenceCreate(Body):
     )
 
 
-class OffencePublic(BaseModel):
-    id: UUID
-    conduct: str
-    category: OffenceCategory | None
-    provision: str
-    max_penalty_months: int | None
+class RequestCreate(CaseCreate):
+    """A new draft (see :class:`~shared.casework.schemas.CaseCreate` for how it is
+    addressed): the person sought, the offences and the legal bases."""
 
-
-class RequestCreate(Body):
-    direction: Direction = Direction.outgoing
-    # Outgoing: the requested authority; incoming (registered by hand): the requesting one.
-    requested_authority: AuthorityCode | None = None
-    requesting_authority: AuthorityCode | None = None
-    counterpart_uses_comity: StrictBool | None = None
     person_sought: PersonSoughtCreate
     purpose: Purpose
     sentence_imposed_months: Months | None = None
@@ -92,22 +89,11 @@ class RequestCreate(Body):
         return self
 
 
-def sentence_problem(purpose: Purpose, imposed: int | None, remaining: int | None) -> str | None:
-    """What is wrong with the sentence recorded for ``purpose``, if anything."""
-    if purpose is Purpose.prosecution and (imposed is not None or remaining is not None):
-        return "a sentence imposed or remaining is recorded only for enforcement"
-    if purpose is Purpose.enforcement and imposed is None:
-        return "enforcement of a sentence needs the sentence imposed"
-    if imposed is not None and remaining is not None and remaining > imposed:
-        return "the part remaining cannot exceed the sentence imposed"
-    return None
-
-
-class RequestUpdate(Body):
+class RequestUpdate(CaseUpdate):
     """Changes to a draft: only the fields sent change (``null`` clears a field)."""
 
-    requested_authority: AuthorityCode | None = None
-    counterpart_uses_comity: StrictBool | None = None
+    never_null = frozenset({"purpose", "offences", "legal_bases", "warrant_references"})
+
     purpose: Purpose | None = None
     sentence_imposed_months: Months | None = None
     sentence_remaining_months: Months | None = None
@@ -125,11 +111,10 @@ class SendBody(Body):
     )
 
 
-class RegisterBody(Body):
-    provisional_arrest: StrictBool = False
-    received_via: ReceivedVia
-    received_on: date
-    their_reference: Reference | None = None
+class RegisterBody(CaseRegisterBody):
+    provisional_arrest: StrictBool = Field(
+        default=False, description="The request received asks first for the provisional arrest"
+    )
 
 
 class ArrestBody(Body):
@@ -181,12 +166,6 @@ class CourtRulingBody(Body):
     note: LongText | None = None
 
 
-class GrantScope(StrEnum):
-    whole = "whole"
-    partial = "partial"
-    conditional = "conditional"
-
-
 class GrantBody(Body):
     deciding_body: ShortText
     reference: Reference
@@ -204,10 +183,15 @@ class RefuseBody(Body):
     reasons: LongText | None = None
     deciding_body: ShortText
     reference: Reference | None = None
-    no_consultation_reason: LongText | None = None
+    consultation_id: UUID | None = Field(
+        default=None, description="The consultation held on the refusal (UNTOC art. 16(16))"
+    )
+    no_consultation_reason: LongText | None = Field(
+        default=None, description="Why no prior consultation was appropriate (UNTOC art. 16(16))"
+    )
 
 
-class SurrenderAgreement(Body):
+class AgreeSurrenderBody(Body):
     date: date
     place: ShortText
     escorting_authority: ShortText
@@ -216,11 +200,6 @@ class SurrenderAgreement(Body):
         description="A new date because surrender was prevented by circumstances beyond "
         "control (EAW art. 23(3)): why",
     )
-
-
-class PostponeKind(StrEnum):
-    postponed = "postponed"  # Model Law s.29
-    temporary = "temporary"  # Model Law s.30
 
 
 class PostponeSurrenderBody(Body):
@@ -245,72 +224,40 @@ class SpecialityDecisionBody(Body):
     reasons: LongText
 
 
-class NoteBody(Body):
-    reason: LongText | None = None
-
-
-class RequestPublic(BaseModel):
-    id: UUID
-    reference: str | None
-    their_reference: str | None
+class RequestPublic(CasePublic):
     state: State
-    version: int
-    direction: Direction | None
-    side: Side
-    allowed_actions: list[str]
-    requesting_authority: str
-    requesting_country: str
-    requested_authority: str
-    requested_country: str
-    one_sided: bool
-    draft_shared: bool = Field(
-        description="A draft shown to the requested authority for prior consultation"
-    )
     person_sought: PersonPublic
     purpose: Purpose
     sentence_imposed_months: int | None
     sentence_remaining_months: int | None
-    offences: list[OffencePublic]
+    offences: list[Offence]
     legal_bases: list[ExtraditionBasis]
     warrant_references: list[str]
     interpol_notice: str | None
     summary_of_facts: str | None
     provisional_arrest_requested: bool
-    arrest: dict[str, Any] | None
+    arrest: Arrest | None
     formal_request_due: DeadlinePublic | None = Field(
         description="The date the formal request must arrive by, with its citation"
     )
     formal_request_received_at: datetime | None
-    consent: dict[str, Any] | None
-    dual_criminality: dict[str, Any] | None = Field(description="The latest assessment")
+    consent: Consent | None
+    dual_criminality: Assessment | None = Field(description="The latest assessment")
     dual_criminality_versions: int
-    decisions: list[dict[str, Any]]
-    surrender: dict[str, Any] | None
-    speciality_requests: list[dict[str, Any]]
-    received_via: str | None
-    received_on: date | None
-    sent_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    deadlines: list[DeadlinePublic]
+    decisions: list[DecisionRecord]
+    surrender: Surrender | None
+    speciality_requests: list[SpecialityRequest]
 
 
-class RequestSummary(BaseModel):
-    id: UUID
-    reference: str | None
+class RequestSummary(CaseSummary):
     state: State
-    direction: Direction | None
-    requesting_authority: str
-    requested_authority: str
     purpose: Purpose
-    next_due_at: datetime | None
-    created_at: datetime
 
 
-class RequestsPublic(BaseModel):
-    items: list[RequestSummary]
-    next_cursor: str | None = None
+class RequestsPublic(CasePage[RequestSummary]):
+    pass
 
 
-class AssessmentsPublic(BaseModel):
-    items: list[dict[str, Any]]
+class RequestFilters(CaseFilters):
+    status: State | None = None
+    purpose: Purpose | None = None

@@ -1,7 +1,7 @@
 """The MLA service (port 8002): mutual legal assistance requests, sent and received.
 
 Plan of Action paras. 55-56: a central authority drafts, sends, receives and
-executes requests for mutual legal assistance; DOMAIN.md "Mutual legal
+executes requests for mutual legal assistance; docs/domain.md "Mutual legal
 assistance" holds the rules and their sources.
 """
 
@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
-from fastapi import FastAPI
-
 from services.mla.routes import router
 from services.mla.settings import MlaSettings
-from shared.app import create_service_app
-from shared.clock import Clock
-from shared.directory_client import directory_lifespan
+from shared.app import case_service_app
 
 MIGRATIONS: Path = Path(__file__).parent / "migrations"
 Settings = MlaSettings
@@ -31,21 +26,6 @@ DESCRIPTION = (
 )
 
 
-def create_app(
-    settings: MlaSettings | None = None,
-    *,
-    clock: Clock | None = None,
-    keycloak_http: httpx.AsyncClient | None = None,
-) -> FastAPI:
-    settings = settings or MlaSettings()
-
-    return create_service_app(
-        settings,
-        title="Comity mutual legal assistance",
-        description=DESCRIPTION,
-        routers=[router],
-        clock=clock,
-        keycloak_http=keycloak_http,
-        with_events=True,
-        lifespan=directory_lifespan(settings.directory_timeout_seconds),
-    )
+create_app = case_service_app(
+    MlaSettings, title="Comity mutual legal assistance", description=DESCRIPTION, router=router
+)

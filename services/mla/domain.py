@@ -1,30 +1,33 @@
-"""The MLA domain, pure (DESIGN.md "Legal rules live in pure code"; STYLE.md).
+"""The MLA domain, pure (docs/architecture.md "Legal rules live in pure code").
 
-Each use case is a function of the case, the actor, ``now`` and the facts it
-needs (the authorities from the directory, the attached translations, whether a
-consultation was held, the policy's figures). It checks the state machine and
-the rules of law and returns an :class:`Outcome`: the new state, the changes to
-the case, the events to emit, what to do with the deadlines, and the reasons.
-It never reads the clock, the database or the network; a broken rule raises the
-problem the user sees (409 for the state machine, 403 for a missing role, 422
-with the citation for a rule of law).
+One function per transition: it takes the case, the actor, ``now`` (or the day a
+step recorded by hand happened) and the facts it needs (authorities from the
+directory, the attached translations, the consultations, the policy's figures),
+checks the state machine and the rules of law, and returns an
+:class:`~shared.casework.outcome.Outcome`: the case as it is afterwards, the events
+to emit, what to do with the deadlines, and the reasons with their citations. It
+never reads the clock, the database or the network; a broken rule raises a
+:mod:`shared.casework.errors` error (409 for the state machine, 403 for a missing
+role, 422 with the citation for a rule of law).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
+from contracts import mla as events
 from shared.calendar import Period
-from shared.casework import deadlines, drafts
-from shared.casework.deadlines import Calendar, Close, DeadlineOp, Open, Pause, Resume
-from shared.casework.rules import violations_problem
-from shared.casework.schemas import ConsultationTopic
+from shared.casework import dates, deadlines
+from shared.casework.case import Authority, CaseState, Record, check_chosen
+from shared.casework.deadlines import Close, DeadlineOp, Open, Pause, Resume
+from shared.casework.errors import CaseConflict, RuleBroken, raise_if_broken
+from shared.casework.lifecycle import Lifecycle, own_draft, shareable
+from shared.casework.outcome import Emit, Outcome
+from shared.casework.parties import OFFICERS, SUPERVISORS, Actor
 from shared.casework.state_machine import (
     EITHER,
     REQUESTED,
@@ -34,28 +37,33 @@ from shared.casework.state_machine import (
     StateMachine,
     Transition,
 )
+from shared.casework.vocabulary import ReceivedVia
 from shared.legal.bases import LegalBasis
 from shared.legal.citations import UNTOC, art, join, para
-from shared.legal.grounds import (
+from shared.legal.consultation import (
+    Consultation,
+    ConsultedAction,
+    held,
+    prior_consultation,
+)
+from shared.legal.cooperation import CooperationType
+from shared.legal.mla.grounds import (
     REFUSAL_REASONS_CITATION,
     RefusalGround,
     assess_postponement,
     assess_refusal,
     catalogue,
-    consultation_requirement,
 )
-from shared.legal.mla import (
+from shared.legal.mla.request import (
     DualCriminalityRule,
     Measure,
+    MeasureSought,
+    PersonConcerned,
     RequestFacts,
     completeness,
     language_check,
 )
 from shared.legal.rules import Violation, merge
-from shared.problems import Conflict, FieldError, UnprocessableContent
-
-OFFICERS = frozenset({"case_officer", "supervisor"})
-SUPERVISORS = frozenset({"supervisor"})
 
 
 class State(StrEnum):
@@ -108,26 +116,14 @@ class ExecutionOutcome(StrEnum):
     declined = "declined"
 
 
-class ReceivedVia(StrEnum):
-    """How a request reached the requested authority outside Comity (DESIGN.md)."""
-
-    diplomatic_channel = "diplomatic_channel"
-    direct = "direct"
-    interpol = "interpol"
-    urgent_advance_copy = "urgent_advance_copy"
-    email = "email"
-    post = "post"
-
-
 class DeadlineKind(StrEnum):
     acknowledgement = "acknowledgement"
     requested_deadline = "requested_deadline"
     additional_information_answer = "additional_information_answer"
-    status_request_answer = "status_request_answer"
     postponement_end = "postponement_end"
 
 
-# Citations of the deadlines: the figure is a policy (DOMAIN.md: outside the EU
+# Citations of the deadlines: the figure is a policy (docs/domain.md: outside the EU
 # there is no fixed limit), the duty to act promptly is the convention's.
 ACKNOWLEDGEMENT_CITATION = join(
     art(UNTOC, "18(24)"), para("56(c)"), "the requested authority's service target"
@@ -137,8 +133,6 @@ ADDITIONAL_INFORMATION_CITATION = art(UNTOC, "18(16)")
 STATUS_REQUEST_CITATION = art(UNTOC, "18(24)")
 POSTPONEMENT_CITATION = art(UNTOC, "18(25)")
 CONDITIONS_CITATION = art(UNTOC, "18(26)")
-CONFIDENTIALITY_CITATION = art(UNTOC, "18(20)")
-LIMITS_ON_USE_CITATION = art(UNTOC, "18(19)")
 
 ACTIVE = frozenset(
     {
@@ -155,73 +149,104 @@ ACTIVE = frozenset(
 EXECUTABLE = frozenset(
     {State.acknowledged, State.forwarded, State.in_execution, State.partially_executed}
 )
-FINISHED = frozenset({State.executed, State.refused, State.withdrawn, State.closed})
 
 
 # ---------------------------------------------------------------------------
 # The case, as the domain sees it
 
 
-@dataclass(frozen=True)
-class MeasureState:
+class Delivery(Record):
+    """One delivery of the requested side for a measure (UNTOC art. 18(24))."""
+
+    at: datetime
+    outcome: ExecutionOutcome
+    reasons: str | None = None
+    conditions: str | None = None
+    document_ids: tuple[UUID, ...] = ()
+    by_authority: str
+    recorded_for: Side | None = None
+
+
+class MeasureRecord(Record):
+    """A measure sought, its execution status and its deliveries."""
+
     id: UUID
     measure: Measure
-    details: str | None
-    status: MeasureStatus
+    details: str | None = None
+    status: MeasureStatus = MeasureStatus.pending
+    deliveries: tuple[Delivery, ...] = ()
 
 
-@dataclass(frozen=True)
-class Case:
-    id: UUID
+class Postponement(Record):
+    until: date | None
+    reasons: str | None
+    consultation_held: bool
+    no_consultation_reason: str | None
+
+
+class Refusal(Record):
+    grounds: tuple[RefusalGround, ...]
+    citations: tuple[str, ...]
+    reasons: str | None
+    consultation_held: bool
+    no_consultation_reason: str | None
+
+
+class Conditions(Record):
+    """Assistance granted subject to conditions (UNTOC art. 18(26))."""
+
+    measure_id: UUID
+    conditions: str
+    at: datetime
+
+
+class Decisions(Record):
+    """The requested side's decisions, as recorded."""
+
+    postponement: Postponement | None = None
+    refusal: Refusal | None = None
+    conditions: tuple[Conditions, ...] = ()
+
+
+class Case(CaseState):
+    """A mutual legal assistance request."""
+
     state: State
-    version: int
-    created_by_side: Side
-    disclosed: bool
-    counterpart_uses_comity: bool
-    requesting_authority: str
-    requested_authority: str
-    executing_authority: str | None
     legal_bases: tuple[LegalBasis, ...]
-    measures: tuple[MeasureState, ...]
-    facts: RequestFacts
-    language: str
+    measures: tuple[MeasureRecord, ...] = ()
+    investigation_subject: str | None = None
+    conducting_authority: str | None = None
+    summary_of_facts: str | None = None
+    purpose: str | None = None
+    procedures: str | None = None
+    urgent: bool = False
+    urgency_reason: str | None = None
     suggested_deadline: date | None = None
+    confidentiality_requested: bool = False
+    limits_on_use: str | None = None
+    language: str
+    # The state to return to after a postponement or additional information.
     resume_state: State | None = None
-    reference: str | None = None
+    decisions: Decisions = Decisions()
 
     @property
-    def counterpart_side(self) -> Side:
-        """The side of the authority that does not use Comity, in a one-sided case."""
-        return Side.requested if self.created_by_side is Side.requesting else Side.requesting
-
-    @property
-    def one_sided(self) -> bool:
-        return not self.counterpart_uses_comity
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: their side of the case and roles. A step of a counterpart outside
-    Comity is taken by the counterpart's side, recorded by an officer of the other."""
-
-    side: Side | None
-    roles: frozenset[str]
-    recorded: bool = False
-
-
-@dataclass(frozen=True)
-class Authority:
-    """What the domain needs of an authority (from the directory)."""
-
-    code: str
-    country: str
-    time_zone: str
-    accepted_languages: tuple[str, ...] = ()
-    withdrawn: bool = False
-
-    @property
-    def calendar(self) -> Calendar:
-        return Calendar(self.code, self.country, self.time_zone)
+    def facts(self) -> RequestFacts:
+        """What the completeness checklist reads (UNTOC art. 18(15))."""
+        return RequestFacts(
+            requesting_authority=self.requesting_authority,
+            investigation_subject=self.investigation_subject,
+            conducting_authority=self.conducting_authority,
+            summary_of_facts=self.summary_of_facts,
+            measures=tuple(
+                MeasureSought(measure=m.measure, details=m.details) for m in self.measures
+            ),
+            procedures=self.procedures,
+            persons=tuple(
+                PersonConcerned(identity=p.name, location=p.location, nationalities=p.nationalities)
+                for p in self.persons
+            ),
+            purpose=self.purpose,
+        )
 
 
 @dataclass(frozen=True)
@@ -229,38 +254,11 @@ class Policy:
     """The figures a legal basis or the authority's policy picks (settings)."""
 
     acknowledgement_working_days: int = 10
-    status_answer_working_days: int = 10
     additional_information_days: int = 30
-
-
-@dataclass(frozen=True)
-class Outcome:
-    action: str
-    state: State
-    events: tuple[str, ...]
-    changes: Mapping[str, Any] = field(default_factory=dict)
-    deadlines: tuple[DeadlineOp, ...] = ()
-    reason: str | None = None
-    details: Mapping[str, Any] = field(default_factory=dict)
-    reasons: tuple[str, ...] = ()
-    assign_reference: bool = False
-    measures: tuple[MeasureState, ...] | None = None
 
 
 # ---------------------------------------------------------------------------
 # The state machine
-
-
-def _own_draft(case: Case, side: Side) -> bool:
-    return case.created_by_side is side
-
-
-def _shareable(case: Case, side: Side) -> bool:
-    return drafts.shareable(
-        own_draft=_own_draft(case, side),
-        disclosed=case.disclosed,
-        counterpart_uses_comity=case.counterpart_uses_comity,
-    )
 
 
 def _records_for_counterpart(case: Case, side: Side) -> bool:
@@ -269,6 +267,10 @@ def _records_for_counterpart(case: Case, side: Side) -> bool:
 
 def _central_authority(case: Case, side: Side) -> bool:
     return side is Side.requested
+
+
+def _withdrawable(case: Case, side: Side) -> bool:
+    return case.state is not State.draft or own_draft(case, side)
 
 
 _ALL_BUT_DRAFT = frozenset(ACTIVE | {State.executed})
@@ -282,8 +284,8 @@ MACHINE: StateMachine[Case] = StateMachine(
             State.sent,
             OFFICERS,
             REQUESTING,
-            guard=_own_draft,
-            description="Send a complete request (UNTOC art. 18(15))",
+            guard=own_draft,
+            description="Send a complete draft (UNTOC art. 18(14), (15))",
         ),
         Transition(
             Action.share_draft,
@@ -291,8 +293,9 @@ MACHINE: StateMachine[Case] = StateMachine(
             None,
             OFFICERS,
             REQUESTING,
-            guard=_shareable,
-            description="Show the draft to the requested authority to consult it first",
+            guard=shareable,
+            description="Share a draft with the requested authority for prior consultation "
+            "(Plan of Action para. 56(c))",
         ),
         Transition(
             Action.register,
@@ -300,8 +303,8 @@ MACHINE: StateMachine[Case] = StateMachine(
             State.received,
             OFFICERS,
             REQUESTED,
-            guard=_own_draft,
-            description="Register a request received outside Comity",
+            guard=own_draft,
+            description="Register a request received on paper or by e-mail",
         ),
         Transition(
             Action.acknowledge,
@@ -309,6 +312,7 @@ MACHINE: StateMachine[Case] = StateMachine(
             State.acknowledged,
             OFFICERS,
             REQUESTED,
+            description="Acknowledge receipt",
         ),
         Transition(
             Action.forward,
@@ -317,22 +321,15 @@ MACHINE: StateMachine[Case] = StateMachine(
             OFFICERS,
             REQUESTED,
             guard=_central_authority,
+            description="Forward to an executing authority of the requested State",
         ),
         Transition(
             Action.request_additional_information,
-            frozenset(
-                {
-                    State.sent,
-                    State.received,
-                    State.acknowledged,
-                    State.forwarded,
-                    State.in_execution,
-                    State.partially_executed,
-                }
-            ),
+            frozenset(EXECUTABLE | {State.sent, State.received}),
             State.additional_information_requested,
             OFFICERS,
             REQUESTED_OR_EXECUTING,
+            description="Ask the requesting side for additional information (UNTOC art. 18(16))",
         ),
         Transition(
             Action.answer_additional_information,
@@ -340,6 +337,7 @@ MACHINE: StateMachine[Case] = StateMachine(
             None,
             OFFICERS,
             REQUESTING,
+            description="Answer a request for additional information",
         ),
         Transition(
             Action.postpone,
@@ -347,24 +345,39 @@ MACHINE: StateMachine[Case] = StateMachine(
             State.postponed,
             SUPERVISORS,
             REQUESTED,
-            description="Postpone execution (UNTOC art. 18(25))",
+            description="Postpone execution (supervisor; UNTOC art. 18(25), (26))",
         ),
-        Transition(Action.resume, frozenset({State.postponed}), None, OFFICERS, REQUESTED),
+        Transition(
+            Action.resume,
+            frozenset({State.postponed}),
+            None,
+            OFFICERS,
+            REQUESTED,
+            description="Resume execution",
+        ),
         Transition(
             Action.refuse,
             frozenset(ACTIVE),
             State.refused,
             SUPERVISORS,
             REQUESTED,
-            description="Refuse assistance (UNTOC art. 18(21), (23), (26))",
+            description="Refuse assistance (supervisor; UNTOC art. 18(21)-(23), (26))",
         ),
-        Transition(Action.execute_measure, EXECUTABLE, None, OFFICERS, REQUESTED_OR_EXECUTING),
+        Transition(
+            Action.execute_measure,
+            EXECUTABLE,
+            None,
+            OFFICERS,
+            REQUESTED_OR_EXECUTING,
+            description="Record the execution of a measure: partial, complete or declined",
+        ),
         Transition(
             Action.close,
             frozenset({State.executed, State.refused, State.withdrawn}),
             State.closed,
             SUPERVISORS,
             frozenset({Side.requesting, Side.requested}),
+            description="Close (supervisor)",
         ),
         Transition(
             Action.withdraw,
@@ -372,7 +385,8 @@ MACHINE: StateMachine[Case] = StateMachine(
             State.withdrawn,
             OFFICERS,
             REQUESTING,
-            guard=lambda case, side: case.state is not State.draft or _own_draft(case, side),
+            guard=_withdrawable,
+            description="Withdraw the request",
         ),
         Transition(
             Action.record_counterpart_step,
@@ -386,8 +400,9 @@ MACHINE: StateMachine[Case] = StateMachine(
     ],
 )
 
+
 # What a counterpart outside Comity may be recorded doing, by the side it stands on.
-COUNTERPART_STEPS: Mapping[Side, frozenset[Action]] = {
+COUNTERPART_STEPS: Mapping[Side, frozenset[str]] = {
     Side.requested: frozenset(
         {
             Action.acknowledge,
@@ -403,42 +418,29 @@ COUNTERPART_STEPS: Mapping[Side, frozenset[Action]] = {
 }
 
 
-def allowed_actions(case: Case, side: Side | None, roles: frozenset[str]) -> list[str]:
-    return MACHINE.allowed_actions(case.state, side, roles, case)
+LIFECYCLE: Lifecycle[Case] = Lifecycle(
+    machine=MACHINE,
+    pending=frozenset(ACTIVE),
+    ended=frozenset({State.closed, State.withdrawn}),
+    closed=frozenset({State.closed}),
+    status_answer_citation=STATUS_REQUEST_CITATION,
+    counterpart_steps=COUNTERPART_STEPS,
+)
 
 
-def _check(action: Action, case: Case, actor: Actor, *, roles: bool = True) -> None:
+def check(action: Action, case: Case, actor: Actor, *, roles_later: bool = False) -> None:
     MACHINE.check(
         action.value,
         state=case.state,
         side=actor.side,
-        roles=actor.roles if roles else None,
+        roles=actor.roles,
         case=case,
+        roles_later=roles_later,
     )
-
-
-def check_counterpart_step(case: Case, step: Action, actor: Actor) -> Actor:
-    """The recorder may record ``step`` for the counterpart: the counterpart's actor."""
-    _check(Action.record_counterpart_step, case, actor)
-    side = case.counterpart_side
-    if step not in COUNTERPART_STEPS[side]:
-        allowed = ", ".join(sorted(a.value for a in COUNTERPART_STEPS[side]))
-        raise UnprocessableContent(
-            f"A {side.value} counterpart's step '{step.value}' cannot be recorded; "
-            f"the steps of that side are: {allowed}",
-            errors=[FieldError(pointer="/step", detail=f"one of {allowed}")],
-        )
-    # The counterpart's own officers took it: their roles are not ours to check.
-    return Actor(side=side, roles=OFFICERS | SUPERVISORS, recorded=True)
 
 
 # ---------------------------------------------------------------------------
 # Drafting and sending
-
-
-def _instant_of(day: date, tz: str) -> datetime:
-    """A date of receipt as an instant: noon local time, so the local date is the day."""
-    return datetime.combine(day, time(12), tzinfo=ZoneInfo(tz))
 
 
 def acknowledgement_days(case: Case, policy: Policy) -> int:
@@ -502,40 +504,41 @@ def send(
     actor: Actor,
     *,
     now: datetime,
+    requesting: Authority,
     requested: Authority,
     translations: Sequence[str],
     policy: Policy,
-) -> Outcome:
-    _check(Action.send, case, actor)
-    check_authority(requested, pointer="/requested_authority")
+    note: str | None = None,
+) -> Outcome[Case]:
+    check(Action.send, case, actor)
+    check_chosen(requested, pointer="/requested_authority")
     violations = sending_violations(case, requested=requested, translations=translations)
-    if violations:
-        missing = [v.pointer for v in violations if v.code == "request-incomplete"]
-        detail = None
-        if missing and len(missing) == len(violations):
-            detail = (
-                "The request cannot be sent until it contains every element UNTOC art. 18(15) "
-                f"asks for; missing: {', '.join(p or '' for p in missing)}"
-            )
-        raise violations_problem(violations, detail=detail)
+    missing = [v.pointer for v in violations if v.code == "request-incomplete"]
+    detail = None
+    if missing and len(missing) == len(violations):
+        detail = (
+            "The request cannot be sent until it contains every element UNTOC art. 18(15) "
+            f"asks for; missing: {', '.join(p or '' for p in missing)}"
+        )
+    raise_if_broken(violations, detail=detail)
     return Outcome(
         action=Action.send,
-        state=State.sent,
-        events=("sent",),
-        changes={"disclosed": True, "sent_at": now},
+        case=case.evolve(state=State.sent, disclosed=True, sent_at=now),
+        events=(Emit(events.SENT),),
         deadlines=_intake_deadlines(case, start=now, requested=requested, policy=policy),
-        assign_reference=True,
+        reason=note,
+        reference_time_zone=requesting.time_zone,
     )
 
 
-def share_draft(case: Case, actor: Actor) -> Outcome:
-    _check(Action.share_draft, case, actor)
+def share_draft(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
+    check(Action.share_draft, case, actor)
     return Outcome(
         action=Action.share_draft,
-        state=case.state,
-        events=("draft_shared",),
-        changes={"disclosed": True},
-        reasons=(f"Prior consultation in complex or time-sensitive cases ({para('56(c)')}).",),
+        case=case.evolve(disclosed=True),
+        events=(Emit(events.DRAFT_SHARED),),
+        reason=note,
+        notes=(f"Prior consultation in complex or time-sensitive cases ({para('56(c)')}).",),
     )
 
 
@@ -549,77 +552,68 @@ def register(
     their_reference: str | None,
     requested: Authority,
     policy: Policy,
-) -> Outcome:
+) -> Outcome[Case]:
     """A request that reached the requested authority outside Comity: its deadlines run
     from the date of receipt, exactly as for one sent through Comity."""
-    _check(Action.register, case, actor)
-    today = deadlines.local_date(now, requested.time_zone)
-    if received_on > today:
-        raise UnprocessableContent(
-            f"The date of receipt {received_on.isoformat()} is after today ({today.isoformat()})",
-            errors=[FieldError(pointer="/received_on", detail="not in the future")],
-        )
-    start = _instant_of(received_on, requested.time_zone)
+    check(Action.register, case, actor)
+    dates.not_in_future(received_on, now=now, tz=requested.time_zone, pointer="/received_on")
+    start = dates.start_of(received_on, requested.time_zone, now=now)
     return Outcome(
         action=Action.register,
-        state=State.received,
-        events=("registered",),
-        changes={
-            "disclosed": True,
-            "received_on": received_on,
-            "received_via": received_via.value,
-            "their_reference": their_reference,
-        },
+        case=case.evolve(
+            state=State.received,
+            disclosed=True,
+            received_on=received_on,
+            received_via=received_via,
+            their_reference=their_reference or case.their_reference,
+        ),
+        events=(Emit(events.REGISTERED),),
         deadlines=_intake_deadlines(case, start=start, requested=requested, policy=policy),
         details={"received_via": received_via.value, "received_on": received_on.isoformat()},
-        assign_reference=True,
+        reference_time_zone=requested.time_zone,
     )
-
-
-def check_authority(authority: Authority, *, pointer: str) -> None:
-    if authority.withdrawn:
-        raise UnprocessableContent(
-            f"The authority {authority.code} has been withdrawn from the directory; "
-            "choose the authority that replaces it",
-            code="authority-withdrawn",
-            citation=para("64(b)"),
-            errors=[FieldError(pointer=pointer, detail=f"{authority.code} is withdrawn")],
-        )
 
 
 # ---------------------------------------------------------------------------
 # The requested side's steps
 
 
-def acknowledge(case: Case, actor: Actor, *, now: datetime) -> Outcome:
-    _check(Action.acknowledge, case, actor)
+def acknowledge(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
+    check(Action.acknowledge, case, actor)
     return Outcome(
         action=Action.acknowledge,
-        state=State.acknowledged,
-        events=("acknowledged",),
+        case=case.evolve(state=State.acknowledged),
+        events=(Emit(events.ACKNOWLEDGED),),
         deadlines=(Close(frozenset({DeadlineKind.acknowledgement}), "acknowledged"),),
+        reason=note,
     )
 
 
-def forward(case: Case, actor: Actor, *, executing: Authority, requested: Authority) -> Outcome:
+def forward(
+    case: Case,
+    actor: Actor,
+    *,
+    executing: Authority,
+    requested: Authority,
+    note: str | None = None,
+) -> Outcome[Case]:
     """To a prosecutor's office or court of the requested State, which becomes a party."""
-    _check(Action.forward, case, actor)
-    check_authority(executing, pointer="/executing_authority")
+    check(Action.forward, case, actor)
+    check_chosen(executing, pointer="/executing_authority")
     if executing.country != requested.country or executing.code == requested.code:
-        raise UnprocessableContent(
+        raise RuleBroken.at(
+            "/executing_authority",
             f"A request is forwarded to an executing authority of the requested State "
             f"({requested.country}) other than the central authority; {executing.code} is "
             f"an authority of {executing.country}",
+            why="not of the requested State",
             code="executing-authority-not-domestic",
-            errors=[
-                FieldError(pointer="/executing_authority", detail="not of the requested State")
-            ],
         )
     return Outcome(
         action=Action.forward,
-        state=State.forwarded,
-        events=("forwarded",),
-        changes={"executing_authority": executing.code},
+        case=case.evolve(state=State.forwarded, executing_authority=executing.code),
+        events=(Emit(events.FORWARDED),),
+        reason=note,
         details={"executing_authority": executing.code, "previous": case.executing_authority},
     )
 
@@ -628,27 +622,27 @@ def request_additional_information(
     case: Case,
     actor: Actor,
     *,
+    when: dates.Step,
     now: datetime,
     questions: str,
     answer_within_days: int | None,
     requesting: Authority,
     policy: Policy,
-) -> Outcome:
+) -> Outcome[Case]:
     """The requested side asks (UNTOC art. 18(16)); its clock pauses until the answer."""
-    _check(Action.request_additional_information, case, actor)
+    check(Action.request_additional_information, case, actor)
     days = answer_within_days or policy.additional_information_days
     return Outcome(
         action=Action.request_additional_information,
-        state=State.additional_information_requested,
-        events=("additional_information_requested",),
-        changes={"resume_state": case.state.value},
+        case=case.evolve(state=State.additional_information_requested, resume_state=case.state),
+        events=(Emit(events.ADDITIONAL_INFORMATION_REQUESTED),),
         deadlines=(
             Pause("additional information requested"),
             Open(
                 deadlines.after_period(
                     DeadlineKind.additional_information_answer,
                     Period(days, "calendar_days"),
-                    start=now,
+                    start=dates.start_of(when, requesting.time_zone, now=now),
                     calendar=requesting.calendar,
                     side=Side.requesting,
                     citation=ADDITIONAL_INFORMATION_CITATION,
@@ -661,14 +655,13 @@ def request_additional_information(
 
 def answer_additional_information(
     case: Case, actor: Actor, *, answer: str, document_ids: Sequence[UUID]
-) -> Outcome:
-    _check(Action.answer_additional_information, case, actor)
+) -> Outcome[Case]:
+    check(Action.answer_additional_information, case, actor)
     back = case.resume_state or State.acknowledged
     return Outcome(
         action=Action.answer_additional_information,
-        state=back,
-        events=("additional_information_answered",),
-        changes={"resume_state": None},
+        case=case.evolve(state=back, resume_state=None),
+        events=(Emit(events.ADDITIONAL_INFORMATION_ANSWERED),),
         deadlines=(
             Close(frozenset({DeadlineKind.additional_information_answer}), "answered"),
             Resume("additional information answered"),
@@ -678,17 +671,6 @@ def answer_additional_information(
     )
 
 
-def _consultation(
-    *, topic_held: bool, no_consultation_reason: str | None, action: str
-) -> tuple[list[Violation], list[str]]:
-    decision = consultation_requirement(
-        has_consultation_on_topic=topic_held,
-        no_consultation_reason=no_consultation_reason,
-        action="refusal" if action == "refusal" else "postponement",
-    )
-    return list(decision.violations), list(decision.reasons)
-
-
 def postpone(
     case: Case,
     actor: Actor,
@@ -696,23 +678,26 @@ def postpone(
     now: datetime,
     reasons: str | None,
     until: date | None,
-    consultation_held: bool,
+    consultations: Sequence[Consultation],
     no_consultation_reason: str | None,
     requested: Authority,
-) -> Outcome:
+    consultation_pointer: str = "/no_consultation_reason",
+) -> Outcome[Case]:
     """UNTOC art. 18(25): execution would interfere with an ongoing investigation,
     prosecution or proceeding; a prior consultation (18(26)) or a recorded reason."""
-    _check(Action.postpone, case, actor)
+    check(Action.postpone, case, actor)
+    consulted = prior_consultation(
+        cooperation=CooperationType.mla,
+        action=ConsultedAction.postponement,
+        consultations=consultations,
+        no_consultation_reason=no_consultation_reason,
+        pointer=consultation_pointer,
+    )
     decision = merge(
-        assess_postponement(reasons=reasons, bases=[b.kind for b in case.legal_bases]),
-        consultation_requirement(
-            has_consultation_on_topic=consultation_held,
-            no_consultation_reason=no_consultation_reason,
-            action="postponement",
-        ),
+        assess_postponement(reasons=reasons, bases=[b.kind for b in case.legal_bases]), consulted
     )
     violations = list(decision.violations)
-    if until is not None and until <= deadlines.local_date(now, requested.time_zone):
+    if until is not None and until <= dates.day_of(now, requested.time_zone):
         violations.append(
             Violation(
                 code="validation-error",
@@ -721,8 +706,7 @@ def postpone(
                 pointer="/until",
             )
         )
-    if violations:
-        raise violations_problem(violations)
+    raise_if_broken(violations)
     ops: list[DeadlineOp] = []
     if until is not None:
         ops.append(
@@ -737,35 +721,42 @@ def postpone(
                 )
             )
         )
+    was_held = held(consultations, ConsultedAction.postponement)
+    postponement = Postponement(
+        until=until,
+        reasons=reasons,
+        consultation_held=was_held,
+        no_consultation_reason=no_consultation_reason,
+    )
     return Outcome(
         action=Action.postpone,
-        state=State.postponed,
-        events=("postponed",),
-        changes={
-            "resume_state": case.state.value,
-            "decisions.postponement": {
-                "until": until.isoformat() if until else None,
-                "reasons": reasons,
-                "consultation_held": consultation_held,
-                "no_consultation_reason": no_consultation_reason,
-            },
-        },
+        case=case.evolve(
+            state=State.postponed,
+            resume_state=case.state,
+            decisions=case.decisions.model_copy(update={"postponement": postponement}),
+        ),
+        events=(
+            Emit(
+                events.POSTPONED,
+                events.PostponementFields(postponed_until=until, consultation_held=was_held),
+            ),
+        ),
         deadlines=tuple(ops),
         reason=reasons,
         details={"until": until.isoformat() if until else None},
-        reasons=decision.reasons,
+        notes=decision.reasons,
     )
 
 
-def resume(case: Case, actor: Actor) -> Outcome:
-    _check(Action.resume, case, actor)
+def resume(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
+    check(Action.resume, case, actor)
     back = case.resume_state or State.acknowledged
     return Outcome(
         action=Action.resume,
-        state=back,
-        events=("resumed",),
-        changes={"resume_state": None},
+        case=case.evolve(state=back, resume_state=None),
+        events=(Emit(events.RESUMED),),
         deadlines=(Close(frozenset({DeadlineKind.postponement_end}), "resumed"),),
+        reason=note,
     )
 
 
@@ -793,10 +784,11 @@ def refuse(
     *,
     grounds: Sequence[RefusalGround],
     reasons: str | None,
-    consultation_held: bool,
+    consultations: Sequence[Consultation],
     no_consultation_reason: str | None,
     dual_criminality: DualCriminalityRule,
-) -> Outcome:
+    consultation_pointer: str = "/no_consultation_reason",
+) -> Outcome[Case]:
     """Refusal: grounds from the catalogue of the request's legal bases (UNTOC art.
     18(21); 1988 art. 7(15)), reasons (18(23); 7(16)) and a prior consultation (18(26)).
 
@@ -804,48 +796,56 @@ def refuse(
     7(5); UNTOC art. 18(8), (22)): that answer comes first, to whoever tries, before
     the question whether the caller may refuse at all.
     """
-    _check(Action.refuse, case, actor, roles=False)
+    check(Action.refuse, case, actor, roles_later=True)
     violations = refusal_violations(
         case, grounds=grounds, reasons=reasons, dual_criminality=dual_criminality
     )
-    never = [v for v in violations if v.code == "forbidden-refusal-ground"]
-    if never:
-        raise violations_problem(never)
+    raise_if_broken([v for v in violations if v.code == "forbidden-refusal-ground"])
     MACHINE.require_roles(Action.refuse, actor.roles)
-    consultation, notes = _consultation(
-        topic_held=consultation_held,
+    consulted = prior_consultation(
+        cooperation=CooperationType.mla,
+        action=ConsultedAction.refusal,
+        consultations=consultations,
         no_consultation_reason=no_consultation_reason,
-        action="refusal",
+        pointer=consultation_pointer,
     )
-    violations += consultation
-    if violations:
-        raise violations_problem(violations)
-    bases = [b.kind for b in case.legal_bases]
+    raise_if_broken([*violations, *consulted.violations])
+    was_held = held(consultations, ConsultedAction.refusal)
     citations = sorted(
         {
             rule.citation
-            for kind in bases
+            for basis in case.legal_bases
             for ground in grounds
-            if (rule := catalogue(kind).get(ground)) is not None
+            if (rule := catalogue(basis.kind).get(ground)) is not None
         }
+    )
+    refusal = Refusal(
+        grounds=tuple(grounds),
+        citations=tuple(citations),
+        reasons=reasons,
+        consultation_held=was_held,
+        no_consultation_reason=no_consultation_reason,
     )
     return Outcome(
         action=Action.refuse,
-        state=State.refused,
-        events=("refused",),
-        changes={
-            "decisions.refusal": {
-                "grounds": [g.value for g in grounds],
-                "citations": citations,
-                "reasons": reasons,
-                "consultation_held": consultation_held,
-                "no_consultation_reason": no_consultation_reason,
-            }
-        },
+        case=case.evolve(
+            state=State.refused,
+            decisions=case.decisions.model_copy(update={"refusal": refusal}),
+        ),
+        events=(
+            Emit(
+                events.REFUSED,
+                events.RefusalFields(
+                    grounds=[g.value for g in grounds],
+                    citations=citations,
+                    consultation_held=was_held,
+                ),
+            ),
+        ),
         deadlines=(Close(None, "refused", waived=True),),
         reason=reasons,
         details={"grounds": [g.value for g in grounds], "citations": citations},
-        reasons=tuple(notes),
+        notes=consulted.reasons,
     )
 
 
@@ -853,31 +853,35 @@ def execute_measure(
     case: Case,
     actor: Actor,
     *,
+    when: dates.Step,
     now: datetime,
+    requested: Authority,
+    by_authority: str,
     measure_id: UUID,
     outcome: ExecutionOutcome,
     reasons: str | None,
     conditions: str | None,
     document_ids: Sequence[UUID],
-) -> Outcome:
+) -> Outcome[Case]:
     """A delivery for one measure: part of it, all of it, or declined with reasons.
     The request is executed when every measure is executed or declined."""
-    _check(Action.execute_measure, case, actor)
+    check(Action.execute_measure, case, actor)
     index = next((i for i, m in enumerate(case.measures) if m.id == measure_id), None)
     if index is None:
-        raise UnprocessableContent(
+        raise RuleBroken.at(
+            "/measure_id",
             f"The request has no measure {measure_id}",
+            why="not a measure of this request",
             code="unknown-measure",
-            errors=[FieldError(pointer="/measure_id", detail="not a measure of this request")],
         )
     measure = case.measures[index]
     if measure.status in FINAL_MEASURE:
-        raise Conflict(
+        raise CaseConflict(
             f"The measure {measure.measure.value} is already {measure.status.value}",
             code="measure-already-final",
         )
     if outcome is ExecutionOutcome.declined and (reasons is None or not reasons.strip()):
-        raise violations_problem(
+        raise RuleBroken.of(
             [
                 Violation(
                     code="reasons-required",
@@ -895,8 +899,20 @@ def execute_measure(
         ExecutionOutcome.complete: MeasureStatus.executed,
         ExecutionOutcome.declined: MeasureStatus.declined,
     }[outcome]
+    at = dates.start_of(when, requested.time_zone, now=now)
+    delivery = Delivery(
+        at=at,
+        outcome=outcome,
+        reasons=reasons,
+        conditions=conditions,
+        document_ids=tuple(document_ids),
+        by_authority=by_authority,
+        recorded_for=actor.side if actor.recorded else None,
+    )
     measures = list(case.measures)
-    measures[index] = replace(measure, status=status)
+    measures[index] = measure.model_copy(
+        update={"status": status, "deliveries": (*measure.deliveries, delivery)}
+    )
     if all(m.status in FINAL_MEASURE for m in measures):
         state = State.executed
     elif any(
@@ -905,10 +921,32 @@ def execute_measure(
         state = State.partially_executed
     else:
         state = State.in_execution
-    events: tuple[str, ...] = ("measure_executed",)
+    decisions = case.decisions
+    if conditions:
+        # UNTOC art. 18(26): assistance granted subject to conditions is recorded.
+        decisions = decisions.model_copy(
+            update={
+                "conditions": (
+                    *decisions.conditions,
+                    Conditions(measure_id=measure_id, conditions=conditions, at=at),
+                )
+            }
+        )
+    emitted = [
+        Emit(
+            events.MEASURE_EXECUTED,
+            events.ExecutionFields(
+                measure_id=measure_id,
+                measure=measure.measure.value,
+                outcome=outcome.value,
+                with_conditions=bool(conditions),
+                document_ids=list(document_ids),
+            ),
+        )
+    ]
     ops: tuple[DeadlineOp, ...] = ()
     if state is State.executed:
-        events += ("executed",)
+        emitted.append(Emit(events.EXECUTED))
         ops = (
             Close(
                 frozenset({DeadlineKind.acknowledgement, DeadlineKind.requested_deadline}),
@@ -917,8 +955,8 @@ def execute_measure(
         )
     return Outcome(
         action=Action.execute_measure,
-        state=state,
-        events=events,
+        case=case.evolve(state=state, measures=tuple(measures), decisions=decisions),
+        events=tuple(emitted),
         deadlines=ops,
         reason=reasons,
         details={
@@ -927,12 +965,9 @@ def execute_measure(
             "outcome": outcome.value,
             "conditions": conditions,
             "document_ids": [str(d) for d in document_ids],
-            "at": now.isoformat(),
+            "at": at.isoformat(),
         },
-        reasons=(f"Assistance subject to conditions ({CONDITIONS_CITATION}).",)
-        if conditions
-        else (),
-        measures=tuple(measures),
+        notes=(f"Assistance subject to conditions ({CONDITIONS_CITATION}).",) if conditions else (),
     )
 
 
@@ -940,108 +975,33 @@ def execute_measure(
 # Ending a request
 
 
-def close(case: Case, actor: Actor, *, reason: str | None) -> Outcome:
-    _check(Action.close, case, actor)
+def close(case: Case, actor: Actor, *, reason: str | None) -> Outcome[Case]:
+    check(Action.close, case, actor)
     return Outcome(
         action=Action.close,
-        state=State.closed,
-        events=("closed",),
+        case=case.evolve(state=State.closed),
+        events=(Emit(events.CLOSED),),
         deadlines=(Close(None, "closed", waived=True),),
         reason=reason,
     )
 
 
-def withdraw(case: Case, actor: Actor, *, reason: str) -> Outcome:
-    _check(Action.withdraw, case, actor)
+def withdraw(case: Case, actor: Actor, *, reason: str) -> Outcome[Case]:
+    check(Action.withdraw, case, actor)
     return Outcome(
         action=Action.withdraw,
-        state=State.withdrawn,
-        events=("withdrawn",),
+        case=case.evolve(state=State.withdrawn),
+        events=(Emit(events.WITHDRAWN),),
         deadlines=(Close(None, "withdrawn", waived=True),),
         reason=reason,
     )
 
 
 # ---------------------------------------------------------------------------
-# Consultations and status requests: not transitions, but rules on who and when
+# Editing a draft
 
 
-def may_consult(case: Case, side: Side | None, topic: ConsultationTopic | None = None) -> None:
-    """Either party opens a consultation once the other can see the case; a draft
-    is consulted on before it is sent (Plan of Action para. 56(c))."""
-    if side not in (Side.requesting, Side.requested, Side.executing):
-        raise Conflict(
-            "Only the authorities party to the request consult on it", code="invalid-transition"
-        )
-    if not case.disclosed:
-        raise Conflict(
-            "Share the draft with the requested authority before consulting it",
-            code="invalid-transition",
-            extensions={"state": case.state.value, "allowed_actions": ["share-draft"]},
-        )
-    if case.state in (State.closed, State.withdrawn):
-        raise Conflict(
-            f"The request is {case.state.value}: there is nothing left to consult on",
-            code="invalid-transition",
-            extensions={"state": case.state.value, "allowed_actions": []},
-        )
-    if topic is ConsultationTopic.before_sending and case.state is not State.draft:
-        raise UnprocessableContent(
-            "A consultation before sending is held on a draft",
-            errors=[FieldError(pointer="/topic", detail="the request has been sent")],
-        )
-
-
-def may_ask_status(case: Case, side: Side | None) -> None:
-    """UNTOC art. 18(24): the requesting State asks about progress while it is pending."""
-    if side is not Side.requesting or case.state not in ACTIVE:
-        raise Conflict(
-            "The requesting side asks for the status of a request while it is pending",
-            code="invalid-transition",
-            extensions={"state": case.state.value, "allowed_actions": []},
-        )
-
-
-def status_request_deadline(
-    *, now: datetime, requested: Authority, policy: Policy, status_request_id: UUID
-) -> Open:
-    return Open(
-        deadlines.after_period(
-            DeadlineKind.status_request_answer,
-            Period(policy.status_answer_working_days, "working_days"),
-            start=now,
-            calendar=requested.calendar,
-            side=Side.requested,
-            citation=STATUS_REQUEST_CITATION,
-            subject_id=status_request_id,
-        )
-    )
-
-
-def may_answer_status(case: Case, side: Side | None) -> None:
-    if side not in (Side.requested, Side.executing):
-        raise Conflict(
-            "The requested side answers status requests",
-            code="invalid-transition",
-            extensions={"state": case.state.value, "allowed_actions": []},
-        )
-
-
-def may_edit_draft(case: Case, side: Side | None) -> None:
-    drafts.may_edit_draft(case.state.value, created_by_side=case.created_by_side, side=side)
-
-
-def may_add_to_case(case: Case, side: Side | None) -> None:
-    """Persons, documents and links: any party, while the request is not closed."""
-    if side not in (Side.requesting, Side.requested, Side.executing):
-        raise Conflict(
-            "Liaison officers follow a request; they do not change it",
-            code="invalid-transition",
-            extensions={"state": case.state.value, "allowed_actions": []},
-        )
-    if case.state is State.closed:
-        raise Conflict(
-            "The request is closed",
-            code="invalid-transition",
-            extensions={"state": case.state.value, "allowed_actions": []},
-        )
+def check_urgency(case: Case) -> None:
+    """An urgent request says why, so the requested authority can weigh it."""
+    if case.urgent and not (case.urgency_reason or "").strip():
+        raise RuleBroken.at("/urgency_reason", "Name why the request is urgent", why="required")

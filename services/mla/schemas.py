@@ -1,6 +1,6 @@
 """API models of the MLA service: the request, its lists, and one body per action.
 
-Each transition has its own body (DESIGN.md "API conventions"), so the OpenAPI
+Each transition has its own body (docs/architecture.md "API conventions"), so the OpenAPI
 document says exactly what each needs. Field names follow the content UNTOC
 art. 18(15) asks for, the same names the completeness checklist points at
 (``/purpose``, ``/measures/0/details``).
@@ -8,29 +8,37 @@ art. 18(15) asks for, the same names the completeness checklist points at
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
-from services.mla.domain import ExecutionOutcome, MeasureStatus, ReceivedVia, State
-from shared.casework.parties import Direction
+from services.mla.domain import (
+    Decisions,
+    ExecutionOutcome,
+    MeasureRecord,
+    State,
+)
 from shared.casework.schemas import (
+    AuthorityCode,
     Body,
-    DeadlinePublic,
+    CaseCreate,
+    CaseFilters,
+    CasePage,
+    CasePublic,
+    CaseSummary,
+    CaseUpdate,
     LanguageCode,
     LongText,
-    PersonPublic,
+    NoteBody,
+    RecordedStep,
     ShortText,
+    WithdrawBody,
 )
-from shared.casework.state_machine import Side
 from shared.legal.bases import LegalBasis
-from shared.legal.grounds import RefusalGround
-from shared.legal.mla import Measure, Requirement
-
-AuthorityCode = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Z]{2}-[A-Z0-9-]+$")]
-Reference = Annotated[str, Field(min_length=1, max_length=100)]
+from shared.legal.mla.grounds import RefusalGround
+from shared.legal.mla.request import Measure, Requirement
 
 
 class MeasureCreate(Body):
@@ -66,28 +74,20 @@ class RequestContent(Body):
     limits_on_use: LongText | None = Field(default=None, description="UNTOC art. 18(19)")
 
 
-class RequestCreate(RequestContent):
-    """A new draft. Outgoing (the default): the caller's authority requests assistance
-    from ``requested_authority``. Incoming: the caller's authority received a request
-    outside Comity from ``requesting_authority`` and registers it next."""
+class RequestCreate(CaseCreate, RequestContent):
+    """A new draft (see :class:`~shared.casework.schemas.CaseCreate` for how it is
+    addressed) with the content UNTOC art. 18(15) asks for."""
 
-    direction: Direction = Direction.outgoing
     legal_bases: list[LegalBasis] = Field(min_length=1, max_length=10)
-    requested_authority: AuthorityCode | None = None
-    requesting_authority: AuthorityCode | None = None
     language: LanguageCode
-    counterpart_uses_comity: StrictBool | None = Field(
-        default=None,
-        description="False when the counterpart works outside Comity: its steps are then "
-        "recorded by hand. Default: true for outgoing requests, false for incoming ones.",
-    )
 
 
-class RequestUpdate(Body):
+class RequestUpdate(CaseUpdate):
     """Changes to a draft: only the fields sent change (``null`` clears a field)."""
 
-    requested_authority: AuthorityCode | None = None
-    legal_bases: list[LegalBasis] | None = Field(default=None, max_length=10)
+    never_null = frozenset({"legal_bases", "urgent", "confidentiality_requested", "language"})
+
+    legal_bases: list[LegalBasis] | None = Field(default=None, min_length=1, max_length=10)
     measures: list[MeasureCreate] | None = Field(default=None, max_length=50)
     investigation_subject: LongText | None = None
     conducting_authority: ShortText | None = None
@@ -100,27 +100,13 @@ class RequestUpdate(Body):
     confidentiality_requested: StrictBool | None = None
     limits_on_use: LongText | None = None
     language: LanguageCode | None = None
-    counterpart_uses_comity: StrictBool | None = None
 
 
-class DeliveryPublic(BaseModel):
-    at: datetime
-    outcome: ExecutionOutcome
-    reasons: str | None
-    conditions: str | None
-    document_ids: list[UUID]
-    by_authority: str
-    recorded_for: Side | None = None
+class MeasurePublic(MeasureRecord):
+    """A measure as shown: whether it is coercive, and where it is provided for."""
 
-
-class MeasurePublic(BaseModel):
-    id: UUID
-    measure: Measure
-    details: str | None
-    status: MeasureStatus
     coercive: bool
     citation: str
-    deliveries: list[DeliveryPublic]
 
 
 class ChecklistItemPublic(BaseModel):
@@ -158,22 +144,8 @@ class ChecklistPublic(BaseModel):
     advisories: list[str]
 
 
-class RequestPublic(BaseModel):
-    id: UUID
-    reference: str | None
-    their_reference: str | None
+class RequestPublic(CasePublic):
     state: State
-    version: int
-    direction: Direction | None
-    side: Side
-    allowed_actions: list[str]
-    requesting_authority: str
-    requesting_country: str
-    requested_authority: str
-    requested_country: str
-    executing_authority: str | None
-    one_sided: bool
-    draft_shared: bool
     legal_bases: list[LegalBasis]
     measures: list[MeasurePublic]
     investigation_subject: str | None
@@ -187,56 +159,40 @@ class RequestPublic(BaseModel):
     confidentiality_requested: bool
     limits_on_use: str | None
     language: str
-    received_via: str | None
-    received_on: date | None
-    sent_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    decisions: dict[str, Any]
-    deadlines: list[DeadlinePublic]
-    persons: list[PersonPublic]
+    decisions: Decisions
     checklist: ChecklistPublic | None
 
 
-class RequestSummary(BaseModel):
-    id: UUID
-    reference: str | None
+class RequestSummary(CaseSummary):
     state: State
-    direction: Direction | None
-    requesting_authority: str
-    requesting_country: str
-    requested_authority: str
-    requested_country: str
-    executing_authority: str | None
     urgent: bool
     measures: list[Measure]
-    next_due_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+
+    @field_validator("measures", mode="before")
+    @classmethod
+    def _measures_sought(cls, value: object) -> object:
+        # The stored measures, each a record: the list shows what is sought.
+        if isinstance(value, list):
+            return [m["measure"] if isinstance(m, dict) else m for m in value]
+        return value
 
 
-class RequestsPublic(BaseModel):
-    items: list[RequestSummary]
-    next_cursor: str | None = None
+class RequestsPublic(CasePage[RequestSummary]):
+    pass
+
+
+class RequestFilters(CaseFilters):
+    status: State | None = None
+    measure: Measure | None = None
+    urgent: bool | None = None
 
 
 # ---------------------------------------------------------------------------
 # One body per action
 
 
-class NoteBody(Body):
-    note: LongText | None = None
-
-
-class RegisterBody(Body):
-    received_via: ReceivedVia
-    received_on: date
-    their_reference: Reference | None = None
-
-
-class ForwardBody(Body):
+class ForwardBody(NoteBody):
     executing_authority: AuthorityCode
-    note: LongText | None = None
 
 
 class AdditionalInformationRequestBody(Body):
@@ -277,55 +233,43 @@ class ExecuteMeasureBody(Body):
     document_ids: list[UUID] = Field(default_factory=list, max_length=50)
 
 
-class CloseBody(Body):
-    reason: LongText | None = None
+# A counterpart's step, recorded by hand (docs/architecture.md "Counterparts that do not
+# use Comity").
 
 
-class WithdrawBody(Body):
-    reason: LongText
-
-
-# A counterpart's step, recorded by hand (DESIGN.md "Counterparts that do not use Comity").
-
-
-class _Step(Body):
-    occurred_on: date
-    their_reference: Reference | None = None
-
-
-class AcknowledgedStep(_Step):
+class AcknowledgedStep(RecordedStep, NoteBody):
     step: Literal["acknowledge"]
 
 
-class ForwardedStep(_Step, ForwardBody):
+class ForwardedStep(RecordedStep, ForwardBody):
     step: Literal["forward"]
 
 
-class AdditionalInformationRequestedStep(_Step, AdditionalInformationRequestBody):
+class AdditionalInformationRequestedStep(RecordedStep, AdditionalInformationRequestBody):
     step: Literal["request-additional-information"]
 
 
-class PostponedStep(_Step, PostponeBody):
+class PostponedStep(RecordedStep, PostponeBody):
     step: Literal["postpone"]
 
 
-class ResumedStep(_Step):
+class ResumedStep(RecordedStep, NoteBody):
     step: Literal["resume"]
 
 
-class RefusedStep(_Step, RefuseBody):
+class RefusedStep(RecordedStep, RefuseBody):
     step: Literal["refuse"]
 
 
-class MeasureExecutedStep(_Step, ExecuteMeasureBody):
+class MeasureExecutedStep(RecordedStep, ExecuteMeasureBody):
     step: Literal["execute-measure"]
 
 
-class AdditionalInformationAnsweredStep(_Step, AdditionalInformationAnswerBody):
+class AdditionalInformationAnsweredStep(RecordedStep, AdditionalInformationAnswerBody):
     step: Literal["answer-additional-information"]
 
 
-class WithdrawnStep(_Step, WithdrawBody):
+class WithdrawnStep(RecordedStep, WithdrawBody):
     step: Literal["withdraw"]
 
 

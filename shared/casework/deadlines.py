@@ -1,4 +1,5 @@
-"""Deadlines of a case, as pure functions over :mod:`shared.calendar` (DESIGN.md "Casework").
+"""Deadlines of a case, as pure functions over :mod:`shared.calendar`
+(docs/architecture.md "Casework").
 
 A deadline has a kind, the side that must act, the calendar it is counted on
 (the responsible authority's country and IANA time zone: "10 working days in
@@ -6,7 +7,7 @@ the requested State"), the legal basis it rests on (its citation), a counting
 rule, and a status: open, met, breached (met late, or found overdue) or waived.
 
 **Pause and resume.** While the requested side waits for additional information
-its clock stops (DOMAIN.md "Mutual legal assistance": in practice). Pausing
+its clock stops (docs/domain.md "Mutual legal assistance": in practice). Pausing
 keeps what is left *in the deadline's own unit*: the working days (or calendar
 days) after the local date of the pause up to and including the due date.
 Resuming counts that many again from the local date of the resumption, with the
@@ -25,6 +26,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from shared.calendar import CountingRule, DueDate, Period, PeriodUnit, due
+from shared.casework.dates import Step, met
 from shared.casework.state_machine import Side
 
 
@@ -182,29 +184,40 @@ def resumed(
     )
 
 
-def closing_status(due_at: datetime, *, at: datetime) -> DeadlineStatus:
-    """A deadline met at ``at``: met when in time, breached when late."""
-    return DeadlineStatus.met if at <= due_at else DeadlineStatus.breached
+def closing_status(step: Step, *, due_date: date, due_at: datetime) -> DeadlineStatus:
+    """A deadline met by a step at ``step`` (a date or an instant,
+    :mod:`shared.casework.dates`): met when in time, breached when late."""
+    return (
+        DeadlineStatus.met
+        if met(step, due_date=due_date, due_at=due_at)
+        else DeadlineStatus.breached
+    )
 
 
 def is_overdue(status: str, due_at: datetime, paused_at: datetime | None, now: datetime) -> bool:
     return status == DeadlineStatus.open and paused_at is None and now > due_at
 
 
-__all__ = [
-    "Calendar",
-    "DeadlinePlan",
-    "DeadlineStatus",
-    "Paused",
-    "after_period",
-    "closing_status",
-    "end_of_day",
-    "is_overdue",
-    "local_date",
-    "on_date",
-    "remaining",
-    "resumed",
-]
+@dataclass(frozen=True)
+class Deadline:
+    """A stored deadline of a case, as a domain rule reads it."""
+
+    id: UUID
+    kind: str
+    status: DeadlineStatus
+    responsible_side: Side
+    calendar: Calendar
+    started_at: datetime
+    due_date: date
+    due_at: datetime
+    citation: str
+    period: Period | None = None
+    paused: bool = False
+    subject_id: UUID | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status is DeadlineStatus.open
 
 
 # ---------------------------------------------------------------------------
@@ -218,13 +231,15 @@ class Open:
 
 @dataclass(frozen=True)
 class Close:
-    """Close the open deadlines of ``kinds`` (every open one when None): met (or
-    breached, when late), or waived when no longer owed."""
+    """Close the open deadlines of ``kinds`` (every open one when None): met by the step
+    at ``when`` (or breached, when late; the outcome's step when None), or waived when
+    no longer owed."""
 
     kinds: frozenset[str] | None
     reason: str
     waived: bool = False
     subject_id: UUID | None = None
+    when: Step | None = None
 
 
 @dataclass(frozen=True)

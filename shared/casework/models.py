@@ -1,10 +1,17 @@
-"""The casework tables every case service holds beside its own (DESIGN.md "Casework").
+"""The casework tables every case service holds beside its own (docs/architecture.md "Casework"),
+and the columns every case table has.
 
 They live on a registry of their own (docs/decisions/0003), so a case service's
 ``migrations/env.py`` calls ``run_env(casework_registry.metadata, <its own>.metadata)``
 and its database gets them. Rows are keyed by ``case_id``: the case row is the
 service's own table, so there is no foreign key to it (a service never knows
 another's tables); the rows of these tables point at each other where they can.
+
+A service's own case table is declared on its own registry as
+``class MlaRequest(CaseColumns, MlaTable, table=True)``, with
+``__table_args__ = case_indexes("mla_requests")`` and a
+``class MlaReferenceSequence(ReferenceSequenceColumns, MlaTable, table=True)``; the
+first migration creates them with :mod:`shared.casework.migration_ops`.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    String,
     Text,
     UniqueConstraint,
     text,
@@ -51,7 +59,7 @@ class CaseworkTable(SQLModel, registry=casework_registry):
 
 
 class CaseDeadline(CaseworkTable, table=True):
-    """One time limit of a case (DESIGN.md "Casework": deadlines)."""
+    """One time limit of a case (docs/architecture.md "Casework": deadlines)."""
 
     __tablename__ = "case_deadlines"
     __table_args__ = (
@@ -112,7 +120,7 @@ class CaseHistoryEntry(CaseworkTable, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
     case_version: int
     # A step of a counterpart that does not use Comity, recorded by hand: whose step
-    # it was, and the day it happened (DESIGN.md "Counterparts that do not use Comity").
+    # it was, and the day it happened (docs/architecture.md "Counterparts that do not use Comity").
     recorded_for: str | None = Field(default=None, max_length=16)
     occurred_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
@@ -259,3 +267,62 @@ class CaseLiaison(CaseworkTable, table=True):
     authority: str = Field(max_length=40)
     attached_at: datetime = _at()
     attached_by: str = Field(max_length=255)
+
+
+# ---------------------------------------------------------------------------
+# The columns of every case table, on each service's own registry
+
+
+class CaseColumns(SQLModel):
+    """The columns every case table has (one row per case), named as the fields of
+    :class:`shared.casework.case.CaseState`. Declared with ``sa_type`` rather than
+    ``sa_column`` so that each table gets columns of its own."""
+
+    id: UUID = Field(primary_key=True)
+    version: int
+    state: str = Field(max_length=48)
+    # The human reference (MLA-2026-ES-CO-000123), once sent or registered.
+    reference: str | None = Field(default=None, sa_type=String(40), unique=True)
+    # The counterpart's own reference.
+    their_reference: str | None = Field(default=None, max_length=100)
+    requesting_authority: str = Field(max_length=40)
+    requesting_country: str = Field(max_length=2)
+    requested_authority: str = Field(max_length=40)
+    requested_country: str = Field(max_length=2)
+    # The domestic authority of the requested State the request is forwarded to.
+    executing_authority: str | None = Field(default=None, max_length=40)
+    # The authority that created the case; alone in seeing it until it is disclosed.
+    owner_authority: str = Field(max_length=40)
+    created_by_side: str = Field(max_length=16)
+    disclosed: bool = Field(sa_type=Boolean)
+    counterpart_uses_comity: bool = Field(sa_type=Boolean)
+    # Registration of a request received outside Comity.
+    received_via: str | None = Field(default=None, max_length=32)
+    received_on: date | None = Field(default=None, sa_type=Date)
+    sent_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))
+    updated_at: datetime = Field(sa_type=DateTime(timezone=True))
+    created_by: str = Field(max_length=255)
+
+
+def case_indexes(table: str) -> tuple[Index, ...]:
+    """The indexes every case table has: by each party's authority, and the list order."""
+    return (
+        Index(f"ix_{table}_created_at_id", "created_at", "id"),
+        Index(f"ix_{table}_executing_authority", "executing_authority"),
+        Index(f"ix_{table}_requested_authority", "requested_authority"),
+        Index(f"ix_{table}_requesting_authority", "requesting_authority"),
+    )
+
+
+class ReferenceSequenceColumns(SQLModel):
+    """The last sequence number per year and pair of States: MLA-2026-ES-CO-000123.
+
+    Taken with ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: the row lock makes
+    concurrent sends of the same pair wait for each other, so no number repeats.
+    """
+
+    year: int = Field(primary_key=True, sa_type=Integer)
+    requesting_country: str = Field(primary_key=True, sa_type=String(2))
+    requested_country: str = Field(primary_key=True, sa_type=String(2))
+    last: int

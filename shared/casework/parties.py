@@ -1,31 +1,47 @@
-"""Parties of a case and what each may see (DESIGN.md "Parties and visibility").
+"""Parties of a case, who acts for which side, and what each may see (docs/architecture.md "Parties
+and visibility").
 
 A case's parties are the requesting and the requested authority, the domestic
 executing authority once the request is forwarded to one, and the liaison
 officers explicitly attached to it. A draft belongs to the authority that wrote
 it until it is sent, registered or shared. Visibility is decided from the
-case's **current** parties at every read (:func:`visibility_condition` is the
-SQL every read and list goes through); what is not visible answers 404, never
-403, so existence does not leak.
+case's **current** parties at every read (:func:`side_of` here, and the same rule
+in SQL in :func:`shared.casework.requests.visibility_condition`); what is not
+visible answers 404, never 403, so existence does not leak.
+
+Pure: the caller comes in as anything with an authority, a username and roles
+(:class:`Caller`, which :class:`shared.auth.Principal` is).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Protocol
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
-from sqlmodel import col
-
-from shared.auth import Principal
-from shared.casework.models import CaseLiaison
+from shared.casework.errors import MissingRole
 from shared.casework.state_machine import Side
-from shared.problems import PermissionDenied
 
 # Roles that work an authority's cases and so see every case the authority is party to.
 CASEWORK_ROLES = frozenset({"case_officer", "supervisor", "protection_officer", "auditor"})
 LIAISON_ROLE = "liaison_officer"
+# Who drafts and works a request, in every case service.
+OFFICERS = frozenset({"case_officer", "supervisor"})
+SUPERVISORS = frozenset({"supervisor"})
+PARTY_SIDES = frozenset({Side.requesting, Side.requested, Side.executing})
+
+
+class Caller(Protocol):
+    """Who asks: their authority, their username and their roles."""
+
+    @property
+    def authority(self) -> str: ...
+
+    @property
+    def username(self) -> str: ...
+
+    def has_role(self, *roles: str) -> bool: ...
 
 
 class Direction(StrEnum):
@@ -46,7 +62,9 @@ class Parties:
     # False while the case is a draft not yet sent, registered or shared.
     disclosed: bool
     executing: str | None = None
-    liaisons: frozenset[str] = field(default_factory=frozenset)
+    # The liaison officers attached, as (username, authority): each follows the case for
+    # the authority that attached them, and only while they belong to it.
+    liaisons: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
     @property
     def authorities(self) -> list[str]:
@@ -56,10 +74,10 @@ class Parties:
         return found
 
 
-def side_of(parties: Parties, principal: Principal) -> Side | None:
+def side_of(parties: Parties, caller: Caller) -> Side | None:
     """The caller's side of the case, or None when the case is not theirs to see."""
-    if principal.has_role(*CASEWORK_ROLES):
-        authority = principal.authority
+    if caller.has_role(*CASEWORK_ROLES):
+        authority = caller.authority
         if parties.disclosed or authority == parties.owner:
             if authority == parties.requesting:
                 return Side.requesting
@@ -67,7 +85,7 @@ def side_of(parties: Parties, principal: Principal) -> Side | None:
                 return Side.requested
             if parties.disclosed and authority == parties.executing:
                 return Side.executing
-    if principal.has_role(LIAISON_ROLE) and principal.username in parties.liaisons:
+    if caller.has_role(LIAISON_ROLE) and (caller.username, caller.authority) in parties.liaisons:
         return Side.liaison
     return None
 
@@ -81,53 +99,22 @@ def direction_of(side: Side | None) -> Direction | None:
     return None
 
 
-def visibility_condition(
-    principal: Principal,
-    *,
-    case_id: Any,
-    owner: Any,
-    disclosed: Any,
-    requesting: Any,
-    requested: Any,
-    executing: Any,
-) -> ColumnElement[bool]:
-    """SQL that holds for the cases ``principal`` may see, over a case table's columns.
+@dataclass(frozen=True)
+class Actor:
+    """Who takes an action: their side of the case and their roles. A step of a
+    counterpart outside Comity is taken by the counterpart's side (``recorded``),
+    written down by an officer of the other side."""
 
-    The same rule as :func:`side_of`, so a list never shows a case a read would hide.
-    """
-    conditions: list[ColumnElement[bool]] = []
-    if principal.has_role(*CASEWORK_ROLES):
-        authority = principal.authority
-        conditions.append(owner == authority)
-        conditions.append(
-            and_(
-                disclosed.is_(true()),
-                or_(requesting == authority, requested == authority, executing == authority),
-            )
-        )
-    if principal.has_role(LIAISON_ROLE):
-        conditions.append(
-            exists(
-                select(col(CaseLiaison.id)).where(
-                    col(CaseLiaison.case_id) == case_id,
-                    col(CaseLiaison.username) == principal.username,
-                )
-            )
-        )
-    return or_(*conditions) if conditions else false()
+    side: Side
+    roles: frozenset[str]
+    recorded: bool = False
 
 
-def liaison_usernames(rows: list[CaseLiaison]) -> frozenset[str]:
-    return frozenset(row.username for row in rows)
-
-
-# Who drafts and works a request, in every case service.
-OFFICER_ROLES = ("case_officer", "supervisor")
-
-
-def require_officer(principal: Principal) -> None:
-    if not principal.has_role(*OFFICER_ROLES):
-        raise PermissionDenied(
+def require_officer(roles: Iterable[str]) -> None:
+    """Requests are drafted and worked by case officers and supervisors (403 otherwise)."""
+    if OFFICERS.isdisjoint(roles):
+        raise MissingRole(
             "Requests are drafted and worked by case officers and supervisors "
-            f"(roles {', '.join(OFFICER_ROLES)})"
+            f"(roles {', '.join(sorted(OFFICERS))})",
+            extensions={"required_roles": sorted(OFFICERS)},
         )

@@ -13,12 +13,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection
 
-from shared.auth import Principal
+from shared.casework.parties import PARTY_SIDES, Caller
 from shared.casework.state_machine import Side
 
 PROTECTION_ROLE = "protection_officer"
 PROTECTION_CITATION = "Plan of Action para. 62; UNTOC art. 24(2)(a)"
-_PARTY_SIDES = frozenset({Side.requesting, Side.requested, Side.executing})
 
 
 def new_pseudonym(taken: Collection[str]) -> str:
@@ -34,6 +33,6 @@ def pseudonym_label(code: str) -> str:
     return f"Protected person {code}"
 
 
-def may_see_identity(principal: Principal, side: Side | None) -> bool:
+def may_see_identity(caller: Caller, side: Side | None) -> bool:
     """A protection officer of an authority party to the case (not a liaison officer)."""
-    return side in _PARTY_SIDES and principal.has_role(PROTECTION_ROLE)
+    return side in PARTY_SIDES and caller.has_role(PROTECTION_ROLE)

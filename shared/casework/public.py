@@ -21,7 +21,7 @@ from shared.casework.state_machine import Side
 
 
 def local(instant: datetime, tz: str) -> datetime:
-    """An instant shown in the responsible authority's time zone (DESIGN.md "Casework")."""
+    """An instant shown in the responsible authority's time zone."""
     return instant.astimezone(ZoneInfo(tz))
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import uuid_utils
 from sqlalchemy import exists, select
@@ -20,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from shared.auth import Principal
-from shared.calendar import PeriodUnit
+from shared.calendar import Period, PeriodUnit
 from shared.casework import deadlines as rules
+from shared.casework.dates import Step
 from shared.casework.models import (
     CaseConsultation,
     CaseConsultationMessage,
@@ -159,19 +161,48 @@ def close_deadline(
     *,
     at: datetime,
     reason: str,
+    step: Step | None = None,
     waived: bool = False,
 ) -> None:
-    """Met (in time), breached (late) or waived (no longer owed)."""
+    """Closed at ``at`` (when it was recorded): waived (no longer owed), or met by the
+    step at ``step`` (``at`` when None) when in time, breached when late; a step given
+    as a date is judged on the deadline's own local due date (:mod:`shared.casework.dates`)."""
     if waived:
         row.status = rules.DeadlineStatus.waived.value
     else:
-        row.status = rules.closing_status(row.due_at, at=at).value
+        row.status = rules.closing_status(
+            at if step is None else step, due_date=row.due_date, due_at=row.due_at
+        ).value
     row.closed_at = at
     row.closed_reason = reason
 
 
 def calendar_of(row: CaseDeadline) -> rules.Calendar:
     return rules.Calendar(row.responsible_authority, row.country, row.time_zone)
+
+
+def deadline_facts(row: CaseDeadline) -> rules.Deadline:
+    """A stored deadline as a domain rule reads it."""
+    return rules.Deadline(
+        id=row.id,
+        kind=row.kind,
+        status=rules.DeadlineStatus(row.status),
+        responsible_side=Side(row.responsible_side),
+        calendar=calendar_of(row),
+        started_at=row.started_at,
+        due_date=row.due_date,
+        # Shown and compared in the responsible authority's time zone.
+        due_at=row.due_at.astimezone(ZoneInfo(row.time_zone)),
+        citation=row.citation,
+        period=Period(
+            row.period_amount,
+            "working_days" if row.period_unit == "working_days" else "calendar_days",
+        )
+        if row.period_amount is not None
+        else None,
+        paused=row.paused_at is not None,
+        subject_id=row.subject_id,
+    )
 
 
 def pause_deadline(row: CaseDeadline, *, at: datetime) -> None:
@@ -263,18 +294,6 @@ def add_message(
     )
     session.add(message)
     return message
-
-
-async def consultation_on(session: AsyncSession, case_id: UUID, topic: str) -> bool:
-    """Whether the case has a consultation on ``topic`` (open or closed)."""
-    result = await session.execute(
-        select(
-            exists().where(
-                col(CaseConsultation.case_id) == case_id, col(CaseConsultation.topic) == topic
-            )
-        )
-    )
-    return bool(result.scalar())
 
 
 # ---------------------------------------------------------------------------

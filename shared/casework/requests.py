@@ -1,7 +1,8 @@
 """The queries every case service runs on its own request table, parametrised by the
-table's model (``MlaRequest``, ``ExtraditionRequest``): read one through the
-visibility filter, list a page of them with each one's next running deadline, and
-number the references. Nothing here commits; the unit of work does.
+table's model (``MlaRequest``, ``ExtraditionRequest``, each with the
+:class:`~shared.casework.models.CaseColumns`): the visibility filter, read one through
+it, list a page of them with each one's next running deadline, and number the
+references. Nothing here commits; the unit of work does.
 """
 
 from __future__ import annotations
@@ -10,28 +11,15 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from shared.casework.deadlines import DeadlineStatus
-from shared.casework.models import CaseDeadline
-from shared.casework.parties import Direction
+from shared.casework.models import CaseColumns, CaseDeadline, CaseLiaison
+from shared.casework.parties import CASEWORK_ROLES, LIAISON_ROLE, Caller, Direction
 from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
-
-
-class RequestTable(Protocol):
-    """The columns of a request table the shared queries use."""
-
-    id: UUID
-    state: str
-    created_at: datetime
-    reference: str | None
-    their_reference: str | None
-    requesting_authority: str
-    requesting_country: str
-    requested_country: str
 
 
 class SequenceTable(Protocol):
@@ -40,8 +28,41 @@ class SequenceTable(Protocol):
     last: int
 
 
-M = TypeVar("M", bound=RequestTable)
+M = TypeVar("M", bound=CaseColumns)
 X = TypeVar("X")
+
+
+def visibility_condition(principal: Caller, model: type[CaseColumns]) -> ColumnElement[bool]:
+    """SQL that holds for the cases ``principal`` may see in ``model``'s table.
+
+    The same rule as :func:`shared.casework.parties.side_of`, so a list never shows a
+    case a read would hide.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if principal.has_role(*CASEWORK_ROLES):
+        authority = principal.authority
+        conditions.append(col(model.owner_authority) == authority)
+        conditions.append(
+            and_(
+                col(model.disclosed).is_(true()),
+                or_(
+                    col(model.requesting_authority) == authority,
+                    col(model.requested_authority) == authority,
+                    col(model.executing_authority) == authority,
+                ),
+            )
+        )
+    if principal.has_role(LIAISON_ROLE):
+        conditions.append(
+            exists(
+                select(col(CaseLiaison.id)).where(
+                    col(CaseLiaison.case_id) == col(model.id),
+                    col(CaseLiaison.username) == principal.username,
+                    col(CaseLiaison.authority) == principal.authority,
+                )
+            )
+        )
+    return or_(*conditions) if conditions else false()
 
 
 async def get_visible(
@@ -61,13 +82,13 @@ async def get_visible(
     return result.scalar_one_or_none()
 
 
-async def exists_at_all(session: AsyncSession, model: type[RequestTable], request_id: UUID) -> bool:
+async def exists_at_all(session: AsyncSession, model: type[CaseColumns], request_id: UUID) -> bool:
     """Whether the request exists, visible or not: only to audit a denied access."""
     result = await session.execute(select(exists().where(col(model.id) == request_id)))
     return bool(result.scalar())
 
 
-def open_running_deadline(model: type[RequestTable]) -> list[ColumnElement[bool]]:
+def open_running_deadline(model: type[CaseColumns]) -> list[ColumnElement[bool]]:
     """The conditions of an open, running deadline of the request."""
     return [
         col(CaseDeadline.case_id) == col(model.id),
@@ -76,7 +97,7 @@ def open_running_deadline(model: type[RequestTable]) -> list[ColumnElement[bool]
     ]
 
 
-def next_due(model: type[RequestTable]) -> ColumnElement[datetime]:
+def next_due(model: type[CaseColumns]) -> ColumnElement[datetime]:
     """The request's nearest open, running deadline."""
     return (
         select(func.min(col(CaseDeadline.due_at)))
@@ -86,18 +107,23 @@ def next_due(model: type[RequestTable]) -> ColumnElement[datetime]:
 
 
 def list_conditions(
-    model: type[RequestTable],
+    model: type[CaseColumns],
+    principal: Caller,
     *,
-    visible: ColumnElement[bool],
-    outgoing: ColumnElement[bool],
-    incoming: ColumnElement[bool],
     direction: Direction | None,
     status: str | None,
     counterpart_country: str | None,
     reference: str | None,
+    deadline_before: datetime | None,
 ) -> list[ColumnElement[bool]]:
-    """The filters every request list offers; the service adds its own."""
-    conditions: list[ColumnElement[bool]] = [visible]
+    """The visibility filter and the filters every request list offers; the service
+    adds its own."""
+    authority = principal.authority
+    outgoing = col(model.requesting_authority) == authority
+    incoming = or_(
+        col(model.requested_authority) == authority, col(model.executing_authority) == authority
+    )
+    conditions: list[ColumnElement[bool]] = [visibility_condition(principal, model)]
     if direction is Direction.outgoing:
         conditions.append(outgoing)
     elif direction is Direction.incoming:
@@ -114,6 +140,12 @@ def list_conditions(
     if reference is not None:
         conditions.append(
             or_(col(model.reference) == reference, col(model.their_reference) == reference)
+        )
+    if deadline_before is not None:
+        conditions.append(
+            exists().where(
+                *open_running_deadline(model), col(CaseDeadline.due_at) < deadline_before
+            )
         )
     return conditions
 

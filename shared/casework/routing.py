@@ -1,20 +1,23 @@
 """What the routes of every case service share: the route class (the unit of work, plus
-an audited 403), the problems each kind of route answers and the use-case context.
+an audited 403), the problems each kind of route answers and the use-case context
+(:class:`~shared.casework.service.CaseContext`).
 
 A refusal for a missing role is audited (outcome ``denied``) in a transaction of
-its own before the request's transaction rolls back (DESIGN.md "History and
-audit": authorisation denials are audited too).
+its own before the request's transaction rolls back (docs/architecture.md "Data":
+authorisation denials are audited too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from shared import audit
 from shared.auth import CurrentPrincipal
+from shared.casework.errors import MissingRole
+from shared.casework.service import CaseContext
 from shared.db import SessionDep, UnitOfWorkRoute
 from shared.problems import (
     Conflict,
@@ -26,11 +29,10 @@ from shared.problems import (
     responses,
 )
 
-C = TypeVar("C")
-
-# The problems a read, a create and a change of a case answer, for ``responses=``.
+# The problems a read, a write (a create, or a change of a sub-resource, which has no
+# version) and a change of a case (with If-Match) answer, for ``responses=``.
 READ = responses(NotFound)
-CREATE = responses(NotFound, PermissionDenied, Conflict, UnprocessableContent)
+WRITE = responses(NotFound, PermissionDenied, Conflict, UnprocessableContent)
 CHANGE = responses(
     NotFound,
     PermissionDenied,
@@ -52,7 +54,7 @@ def audited_route(action_prefix: str, entity_type: str) -> type[UnitOfWorkRoute]
             async def audited(request: Request) -> Response:
                 try:
                     return await handler(request)
-                except PermissionDenied as denial:
+                except (PermissionDenied, MissingRole) as denial:
                     principal = getattr(request.state, "principal", None)
                     if principal is not None:
                         await audit.record_outside(
@@ -65,7 +67,7 @@ def audited_route(action_prefix: str, entity_type: str) -> type[UnitOfWorkRoute]
                             outcome="denied",
                             details={
                                 "reason": "role",
-                                "detail": denial.detail,
+                                "detail": str(denial),
                                 "roles": sorted(principal.roles),
                             },
                         )
@@ -76,19 +78,19 @@ def audited_route(action_prefix: str, entity_type: str) -> type[UnitOfWorkRoute]
     return AuditedRoute
 
 
-def context_dependency(make: Callable[..., C]) -> Callable[..., Awaitable[C]]:
-    """A dependency building the service's use-case context (``make``, e.g. its
-    ``Context``) from the request's session, the caller and the app's clock, directory
-    client, settings and database."""
+async def case_context(
+    request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> CaseContext[Any]:
+    """The use-case context of a request: its session, the caller, the app's clock,
+    directory client, settings and database."""
+    return CaseContext(
+        session=session,
+        principal=principal,
+        now=request.app.state.clock.now(),
+        directory=request.app.state.directory,
+        settings=request.app.state.settings,
+        database=request.app.state.database,
+    )
 
-    async def context(request: Request, session: SessionDep, principal: CurrentPrincipal) -> C:
-        return make(
-            session=session,
-            principal=principal,
-            now=request.app.state.clock.now(),
-            directory=request.app.state.directory,
-            settings=request.app.state.settings,
-            database=request.app.state.database,
-        )
 
-    return context
+CaseContextDep = Annotated[CaseContext[Any], Depends(case_context)]

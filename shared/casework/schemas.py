@@ -1,6 +1,6 @@
 """API models of the casework sub-resources every case service serves the same way:
 ``/consultations``, ``/persons``, ``/documents``, ``/deadlines``, ``/history``,
-``/status-requests``, ``/links`` and ``/liaisons`` (DESIGN.md "API conventions").
+``/status-requests``, ``/links`` and ``/liaisons`` (docs/architecture.md "API conventions").
 
 Bodies are strict (unknown fields refused, no ``"false"`` for a boolean); closed
 vocabularies are enums in snake_case; countries ISO 3166-1 alpha-2, languages
@@ -12,14 +12,33 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import date, datetime
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    model_validator,
+)
 
+from shared.casework.parties import Direction
 from shared.casework.state_machine import Side
+from shared.casework.vocabulary import (
+    ConsultationStatus,
+    CustodyStatus,
+    DocumentKind,
+    LinkRelation,
+    PersonKind,
+    PersonRole,
+    ReceivedVia,
+)
+from shared.legal.consultation import ConsultationOutcome, ConsultationTopic
+from shared.legal.cooperation import CooperationType
 
 # Far above a scanned request bundle; larger evidence travels by other means.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -43,6 +62,10 @@ ShortText = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
+AuthorityCode = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Z]{2}-[A-Z0-9-]+$")]
+Reference = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class Body(BaseModel):
     """Base of every request body: unknown fields are an error, not silently dropped."""
 
@@ -53,26 +76,6 @@ class Body(BaseModel):
 # Consultations (UNTOC arts. 16(16), 18(26); Plan of Action para. 56(c))
 
 
-class ConsultationTopic(StrEnum):
-    before_sending = "before_sending"
-    before_refusal = "before_refusal"
-    before_postponement = "before_postponement"
-    execution_question = "execution_question"
-
-
-class ConsultationStatus(StrEnum):
-    open = "open"
-    closed = "closed"
-
-
-class ConsultationOutcome(StrEnum):
-    resolved = "resolved"
-    # UNTOC art. 18(26): whether assistance may be granted subject to conditions.
-    assistance_subject_to_conditions = "assistance_subject_to_conditions"
-    no_agreement = "no_agreement"
-    no_longer_needed = "no_longer_needed"
-
-
 class ConsultationCreate(Body):
     topic: ConsultationTopic
     subject: ShortText
@@ -81,6 +84,11 @@ class ConsultationCreate(Body):
 
 class ConsultationMessageCreate(Body):
     body: LongText
+    on_behalf_of_counterpart: StrictBool = Field(
+        default=False,
+        description="In a one-sided case: the counterpart's answer, received outside Comity "
+        "and written down here (it counts as the counterpart heard)",
+    )
 
 
 class ConsultationClose(Body):
@@ -122,29 +130,6 @@ class ConsultationsPublic(BaseModel):
 # Persons (Plan of Action para. 62)
 
 
-class PersonKind(StrEnum):
-    natural = "natural"
-    legal = "legal"
-
-
-class PersonRole(StrEnum):
-    suspect = "suspect"
-    accused = "accused"
-    witness = "witness"
-    victim = "victim"
-    expert = "expert"
-    account_holder = "account_holder"
-    # The person whose extradition is sought (DOMAIN.md "Extradition").
-    person_sought = "person_sought"
-    other = "other"
-
-
-class CustodyStatus(StrEnum):
-    at_liberty = "at_liberty"
-    in_custody = "in_custody"
-    unknown = "unknown"
-
-
 class PersonCreate(Body):
     kind: PersonKind
     role: PersonRole
@@ -182,13 +167,6 @@ class PersonsPublic(BaseModel):
 
 # ---------------------------------------------------------------------------
 # Documents
-
-
-class DocumentKind(StrEnum):
-    attachment = "attachment"
-    translation = "translation"
-    execution_result = "execution_result"
-    request_document = "request_document"
 
 
 class DocumentCreate(Body):
@@ -240,22 +218,8 @@ class DocumentsPublic(BaseModel):
 # Links
 
 
-class CaseType(StrEnum):
-    mla = "mla"
-    extradition = "extradition"
-    proceedings = "proceedings"
-    delivery = "delivery"
-
-
-class LinkRelation(StrEnum):
-    related = "related"
-    same_investigation = "same_investigation"
-    follow_up_of = "follow_up_of"
-    extradite_or_prosecute = "extradite_or_prosecute"
-
-
 class LinkCreate(Body):
-    target_type: CaseType
+    target_type: CooperationType
     target: Annotated[str, Field(min_length=1, max_length=64)]
     relation: LinkRelation = LinkRelation.related
     note: ShortText | None = None
@@ -265,7 +229,7 @@ class LinkPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
-    target_type: CaseType
+    target_type: CooperationType
     target: str
     relation: LinkRelation
     note: str | None
@@ -383,3 +347,138 @@ class LiaisonPublic(BaseModel):
 
 class LiaisonsPublic(BaseModel):
     items: list[LiaisonPublic]
+
+
+# ---------------------------------------------------------------------------
+# A case: the fields every case shows, its lists, and the bodies every case service
+# takes alike
+
+
+class CasePublic(BaseModel):
+    """What every read of a case shows; a service's ``RequestPublic`` adds its own."""
+
+    id: UUID
+    reference: str | None
+    their_reference: str | None
+    state: str
+    version: int
+    direction: Direction | None
+    side: Side
+    allowed_actions: list[str] = Field(
+        description="What you may do now: the actions an attempt would accept"
+    )
+    requesting_authority: str
+    requesting_country: str
+    requested_authority: str
+    requested_country: str
+    executing_authority: str | None
+    one_sided: bool = Field(
+        description="The counterpart works outside Comity: its steps are recorded by hand"
+    )
+    draft_shared: bool = Field(
+        description="A draft shown to the requested authority for prior consultation"
+    )
+    received_via: ReceivedVia | None
+    received_on: date | None
+    sent_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    deadlines: list[DeadlinePublic]
+    persons: list[PersonPublic]
+
+
+class CaseSummary(BaseModel):
+    """A case in a list; a service's ``RequestSummary`` adds its own fields."""
+
+    id: UUID
+    reference: str | None
+    state: str
+    direction: Direction | None
+    requesting_authority: str
+    requesting_country: str
+    requested_authority: str
+    requested_country: str
+    executing_authority: str | None
+    next_due_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+SummaryT = TypeVar("SummaryT", bound=CaseSummary)
+
+
+class CasePage(BaseModel, Generic[SummaryT]):
+    """A page of a list: ``next_cursor`` continues it."""
+
+    items: list[SummaryT]
+    next_cursor: str | None = None
+
+
+class CaseFilters(BaseModel):
+    """The filters of every list of cases (query parameters); a service adds its own."""
+
+    direction: Direction | None = None
+    status: str | None = None
+    counterpart_country: str | None = Field(
+        default=None, min_length=2, max_length=2, pattern="^[A-Z]{2}$", examples=["CO"]
+    )
+    reference: str | None = Field(
+        default=None, max_length=100, description="Comity's reference or the counterpart's"
+    )
+    deadline_before: AwareDatetime | None = Field(
+        default=None, description="Only cases with a running deadline due before this instant"
+    )
+
+
+class CaseCreate(Body):
+    """How a new draft is addressed. Outgoing (the default): the caller's authority asks
+    ``requested_authority``. Incoming: the caller's authority received a request outside
+    Comity from ``requesting_authority`` and registers it next."""
+
+    direction: Direction = Direction.outgoing
+    requested_authority: AuthorityCode | None = None
+    requesting_authority: AuthorityCode | None = None
+    counterpart_uses_comity: StrictBool | None = Field(
+        default=None,
+        description="False when the counterpart works outside Comity: its steps are then "
+        "recorded by hand. Default: true for outgoing requests, false for incoming ones.",
+    )
+
+
+class CaseUpdate(Body):
+    """Changes to a draft: only the fields sent change (``null`` clears a field, but for
+    those of ``never_null``)."""
+
+    never_null: ClassVar[frozenset[str]] = frozenset()
+
+    requested_authority: AuthorityCode | None = None
+    counterpart_uses_comity: StrictBool | None = None
+
+
+class NoteBody(Body):
+    """An optional note for the history."""
+
+    note: LongText | None = None
+
+
+class CloseBody(Body):
+    reason: LongText | None = None
+
+
+class WithdrawBody(Body):
+    reason: LongText = Field(description="Why the request is withdrawn, for the requested State")
+
+
+class RegisterBody(Body):
+    """A request received outside Comity: how and when it arrived."""
+
+    received_via: ReceivedVia
+    received_on: date = Field(description="The day it was received, in the requested State")
+    their_reference: Reference | None = None
+
+
+class RecordedStep(Body):
+    """A counterpart's step written down by hand: the day it happened, and its reference."""
+
+    occurred_on: date = Field(description="The day the counterpart took the step")
+    their_reference: Reference | None = None

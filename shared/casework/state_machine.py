@@ -1,4 +1,4 @@
-"""Declarative state machines for cases (DESIGN.md "Casework": a declarative state machine).
+"""Declarative state machines for cases (docs/architecture.md "Casework").
 
 A case service declares its transitions once: the action's name, the states it
 leaves from, the state it leads to (or ``None`` where the domain decides, e.g.
@@ -9,9 +9,14 @@ optional guard on the case. The same declaration answers two questions:
 - :meth:`StateMachine.allowed_actions`: what this caller may do now (every read
   of a case shows it, so the UI offers exactly what the API accepts);
 - :meth:`StateMachine.check`: may this caller take this action now? An action
-  that does not fit the case's state, the caller's side or a guard is a 409
-  ``invalid-transition`` naming the current state and the allowed actions; the
-  right action without the role it needs is a 403 ``forbidden``.
+  that does not fit the case's state, the caller's side or a guard is
+  :class:`~shared.casework.errors.InvalidTransition` (409) naming the current
+  state and the allowed actions; the right action without the role it needs is
+  :class:`~shared.casework.errors.MissingRole` (403).
+
+Both answers come from :meth:`StateMachine.allowed_actions` with the caller's own
+roles, so a read of a case and the refusal of an action always list the same
+actions.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from shared.problems import Conflict, PermissionDenied
+from shared.casework.errors import InvalidTransition, MissingRole
 
 CaseT = TypeVar("CaseT")
 
@@ -33,7 +38,7 @@ class Side(StrEnum):
     requested = "requested"
     # The domestic authority of the requested State a request was forwarded to.
     executing = "executing"
-    # A liaison officer attached to the case: follows it, never acts (DESIGN.md roles).
+    # A liaison officer attached to the case: follows it, never acts (docs/architecture.md roles).
     liaison = "liaison"
 
 
@@ -60,17 +65,6 @@ class Transition(Generic[CaseT]):
         if side is None or state not in self.sources or side not in self.sides:
             return False
         return self.guard is None or case is None or self.guard(case, side)
-
-
-class InvalidTransition(Conflict):
-    """An action that does not fit the case's current state (or the caller's side)."""
-
-    code = "invalid-transition"
-    title = "This action is not possible in the case's current state"
-
-
-class MissingRole(PermissionDenied):
-    """The right action, by a user without a role it needs."""
 
 
 @dataclass
@@ -123,15 +117,17 @@ class StateMachine(Generic[CaseT]):
         *,
         state: str,
         side: Side | None,
-        roles: Iterable[str] | None,
+        roles: Iterable[str],
         case: CaseT | None = None,
+        roles_later: bool = False,
     ) -> Transition[CaseT]:
-        """The transition of ``action`` if this caller may take it now; else a problem.
+        """The transition of ``action`` if this caller may take it now; else an error.
 
-        ``roles=None`` checks state, side and guard only; :meth:`require_roles` then
-        checks the roles, for an action whose rules of law are to be answered first.
+        ``roles_later`` checks state, side and guard only, for an action whose rules of
+        law are answered before the role (:meth:`require_roles` then checks it); the
+        actions listed when it does not fit are still those the caller may take.
         """
-        held = frozenset(roles or ())
+        held = frozenset(roles)
         transition = self._by_action.get(action)
         if transition is None or not transition.fits(state, side, case):
             allowed = self.allowed_actions(state, side, held, case)
@@ -142,7 +138,7 @@ class StateMachine(Generic[CaseT]):
                 + f"; the actions you may take now: {listed}",
                 extensions={"state": state, "allowed_actions": allowed},
             )
-        if roles is not None:
+        if not roles_later:
             self.require_roles(action, held)
         return transition
 

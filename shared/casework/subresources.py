@@ -1,6 +1,7 @@
-"""The sub-resources every case service offers alike (DESIGN.md "Casework"): consultations
-(Plan of Action para. 56(c); UNTOC arts. 16(16), 18(26)), persons, documents, deadlines,
-the history, status requests (UNTOC art. 18(24)), links and liaison officers.
+"""The sub-resources every case service offers alike (docs/architecture.md "Casework"):
+consultations (Plan of Action para. 56(c); UNTOC arts. 16(16), 18(26)), persons,
+documents, deadlines, the history, status requests (UNTOC art. 18(24)), links and
+liaison officers.
 
 A service loads the case through its own visibility filter and checks its own
 rules (who may consult in which state, the roles), then hands the case over as a
@@ -17,13 +18,22 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.casework import (
+    ConsultationFields,
+    DocumentFields,
+    LiaisonFields,
+    PersonFields,
+    StatusRequestFields,
+)
 from shared.auth import Principal
 from shared.casework import public
 from shared.casework import repository as casework
 from shared.casework.deadlines import DeadlinePlan
+from shared.casework.errors import CaseConflict, NotOnCase, RuleBroken
 from shared.casework.models import (
     CaseConsultation,
     CaseConsultationMessage,
@@ -40,7 +50,6 @@ from shared.casework.schemas import (
     ConsultationMessagePublic,
     ConsultationPublic,
     ConsultationsPublic,
-    ConsultationStatus,
     DeadlinesPublic,
     DocumentCreate,
     DocumentPublic,
@@ -61,13 +70,13 @@ from shared.casework.schemas import (
     StatusRequestsPublic,
 )
 from shared.casework.state_machine import Side
+from shared.casework.vocabulary import ConsultationStatus
 from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
-from shared.problems import Conflict, FieldError, NotFound, UnprocessableContent
 
 # note(action, details, reason): the history entry and the audit entry of a change.
 Note = Callable[[str, dict[str, Any], str | None], Awaitable[None]]
 # emit(event, fields): the service's event of that name, with the case's own fields.
-Emit = Callable[[str, dict[str, Any]], Awaitable[None]]
+Emit = Callable[[str, BaseModel], Awaitable[None]]
 # show(rows): persons as the caller may see them (protected identities withheld).
 ShowPersons = Callable[[list[CasePerson]], Awaitable[list[PersonPublic]]]
 
@@ -117,7 +126,7 @@ async def list_consultations(case: CaseAccess) -> ConsultationsPublic:
 async def consultation_or_404(case: CaseAccess, consultation_id: UUID) -> CaseConsultation:
     row = await casework.consultation(case.session, case.case_id, consultation_id, for_update=True)
     if row is None:
-        raise NotFound("No consultation with this id on this request")
+        raise NotOnCase("No consultation with this id on this request")
     return row
 
 
@@ -148,21 +157,27 @@ async def open_consultation(case: CaseAccess, body: ConsultationCreate) -> Consu
         "consultation_opened", {"consultation_id": str(row.id), "topic": row.topic}, body.subject
     )
     await case.emit(
-        "consultation_opened", {"consultation_id": row.id, "topic": row.topic, "outcome": None}
+        "consultation_opened",
+        ConsultationFields(consultation_id=row.id, topic=row.topic, outcome=None),
     )
     return consultation_public(row, [message])
 
 
 async def post_message(
-    case: CaseAccess, row: CaseConsultation, body: ConsultationMessageCreate
+    case: CaseAccess, row: CaseConsultation, body: ConsultationMessageCreate, *, side: Side
 ) -> ConsultationPublic:
+    """A message in an open consultation, on ``side``: the caller's own, or the
+    counterpart's when its answer, received outside Comity, is written down."""
     if row.status != ConsultationStatus.open:
-        raise Conflict("The consultation is closed", code="consultation-closed")
+        raise CaseConflict("The consultation is closed", code="consultation-closed")
     casework.add_message(
-        case.session, row, author=case.principal, side=case.side, body=body.body, at=case.now
+        case.session, row, author=case.principal, side=side, body=body.body, at=case.now
     )
+    recorded = {"recorded_for": side.value} if side is not case.side else {}
     await case.note(
-        "consultation_message", {"consultation_id": str(row.id), "topic": row.topic}, None
+        "consultation_message",
+        {"consultation_id": str(row.id), "topic": row.topic, **recorded},
+        None,
     )
     await case.session.flush()
     return consultation_public(row, await casework.messages(case.session, [row.id]))
@@ -172,7 +187,7 @@ async def close_consultation(
     case: CaseAccess, row: CaseConsultation, body: ConsultationClose
 ) -> ConsultationPublic:
     if row.status != ConsultationStatus.open:
-        raise Conflict("The consultation is closed already", code="consultation-closed")
+        raise CaseConflict("The consultation is closed already", code="consultation-closed")
     row.status = ConsultationStatus.closed.value
     row.outcome = body.outcome.value
     row.outcome_note = body.note
@@ -185,7 +200,7 @@ async def close_consultation(
     )
     await case.emit(
         "consultation_closed",
-        {"consultation_id": row.id, "topic": row.topic, "outcome": row.outcome},
+        ConsultationFields(consultation_id=row.id, topic=row.topic, outcome=row.outcome),
     )
     return consultation_public(row, await casework.messages(case.session, [row.id]))
 
@@ -247,7 +262,12 @@ async def add_person(case: CaseAccess, body: PersonCreate, *, show: ShowPersons)
         "pseudonym": row.pseudonym,
     }
     await case.note("person_added", details, None)
-    await case.emit("person_added", {**details, "person_id": row.id})
+    await case.emit(
+        "person_added",
+        PersonFields(
+            person_id=row.id, role=row.role, protected=row.protected, pseudonym=row.pseudonym
+        ),
+    )
     [shown] = await show([row])
     return shown
 
@@ -261,12 +281,21 @@ def document_bytes(body: DocumentCreate) -> bytes:
     try:
         return body.content()
     except ValueError as error:
-        raise UnprocessableContent(
-            str(error), errors=[FieldError(pointer="/content_base64", detail=str(error))]
-        ) from None
+        raise RuleBroken.at("/content_base64", str(error)) from None
 
 
-async def add_document(case: CaseAccess, body: DocumentCreate) -> DocumentPublic:
+async def add_document(
+    case: CaseAccess, body: DocumentCreate, *, measure_ids: frozenset[UUID]
+) -> DocumentPublic:
+    """Attach a document; one that belongs to a measure names a measure of the case."""
+    content = document_bytes(body)
+    if body.measure_id is not None and body.measure_id not in measure_ids:
+        raise RuleBroken.at(
+            "/measure_id",
+            "The request has no such measure",
+            why="not a measure of this request",
+            code="unknown-measure",
+        )
     row = casework.add_document(
         case.session,
         case_id=case.case_id,
@@ -276,7 +305,7 @@ async def add_document(case: CaseAccess, body: DocumentCreate) -> DocumentPublic
         measure_id=body.measure_id,
         filename=body.filename,
         media_type=body.media_type,
-        content=document_bytes(body),
+        content=content,
         author=case.principal,
         at=case.now,
     )
@@ -288,12 +317,9 @@ async def add_document(case: CaseAccess, body: DocumentCreate) -> DocumentPublic
     )
     await case.emit(
         "document_added",
-        {
-            "document_id": row.id,
-            "kind": row.kind,
-            "language": row.language,
-            "measure_id": row.measure_id,
-        },
+        DocumentFields(
+            document_id=row.id, kind=row.kind, language=row.language, measure_id=row.measure_id
+        ),
     )
     return DocumentPublic.model_validate(row)
 
@@ -301,7 +327,7 @@ async def add_document(case: CaseAccess, body: DocumentCreate) -> DocumentPublic
 async def document_content(case: CaseAccess, document_id: UUID) -> tuple[DocumentPublic, bytes]:
     row = await casework.document(case.session, case.case_id, document_id)
     if row is None:
-        raise NotFound("No document with this id on this request")
+        raise NotOnCase("No document with this id on this request")
     return DocumentPublic.model_validate(row), await casework.document_content(case.session, row.id)
 
 
@@ -360,7 +386,7 @@ async def ask_status(
     casework.open_deadline(case.session, case.case_id, plan, now=case.now)
     await case.session.flush()
     await case.note("status_requested", {"status_request_id": str(row.id)}, body.message)
-    await case.emit("status_requested", {"status_request_id": row.id})
+    await case.emit("status_requested", StatusRequestFields(status_request_id=row.id))
     [shown] = await _status_public(case, [row])
     return shown
 
@@ -370,7 +396,7 @@ async def status_request_or_404(case: CaseAccess, status_request_id: UUID) -> Ca
         case.session, case.case_id, status_request_id, for_update=True
     )
     if row is None:
-        raise NotFound("No status request with this id on this request")
+        raise NotOnCase("No status request with this id on this request")
     return row
 
 
@@ -378,7 +404,7 @@ async def answer_status(
     case: CaseAccess, row: CaseStatusRequest, body: StatusRequestAnswer
 ) -> StatusRequestPublic:
     if row.answered_at is not None:
-        raise Conflict("This status request has been answered", code="status-request-answered")
+        raise CaseConflict("This status request has been answered", code="status-request-answered")
     row.answered_at = case.now
     row.answered_by = casework.actor_name(case.principal)
     row.answered_by_authority = case.principal.authority
@@ -387,7 +413,7 @@ async def answer_status(
         casework.close_deadline(deadline, at=case.now, reason="answered")
     await case.session.flush()
     await case.note("status_answered", {"status_request_id": str(row.id)}, body.answer)
-    await case.emit("status_answered", {"status_request_id": row.id})
+    await case.emit("status_answered", StatusRequestFields(status_request_id=row.id))
     [shown] = await _status_public(case, [row])
     return shown
 
@@ -404,12 +430,9 @@ async def list_links(case: CaseAccess) -> LinksPublic:
 async def add_link(case: CaseAccess, body: LinkCreate, *, own_type: str) -> LinkPublic:
     """Link the case (of type ``own_type``) to another case, here or elsewhere."""
     if body.target_type == own_type and body.target == str(case.case_id):
-        raise UnprocessableContent(
-            "A request is not linked to itself",
-            errors=[FieldError(pointer="/target", detail="this request")],
-        )
+        raise RuleBroken.at("/target", "A request is not linked to itself", why="this request")
     if await casework.link_exists(case.session, case.case_id, body.target_type.value, body.target):
-        raise Conflict("This link exists already", code="link-exists")
+        raise CaseConflict("This link exists already", code="link-exists")
     row = CaseLink(
         id=casework.new_id(),
         case_id=case.case_id,
@@ -438,11 +461,12 @@ async def list_liaisons(case: CaseAccess) -> LiaisonsPublic:
 
 async def attach_liaison(case: CaseAccess, body: LiaisonCreate) -> LiaisonPublic:
     """A party attaches a liaison officer of its own authority, who then follows the
-    case read-only (DESIGN.md "Parties and visibility")."""
+    case read-only (docs/architecture.md "Parties and visibility")."""
     if body.authority != case.principal.authority:
-        raise UnprocessableContent(
+        raise RuleBroken.at(
+            "/authority",
             "An authority attaches its own liaison officers",
-            errors=[FieldError(pointer="/authority", detail=f"must be {case.principal.authority}")],
+            why=f"must be {case.principal.authority}",
         )
     row = CaseLiaison(
         id=casework.new_id(),
@@ -456,11 +480,11 @@ async def attach_liaison(case: CaseAccess, body: LiaisonCreate) -> LiaisonPublic
         async with case.session.begin_nested():
             case.session.add(row)
     except IntegrityError:
-        raise Conflict(
+        raise CaseConflict(
             "This liaison officer is attached already", code="liaison-attached"
         ) from None
     await case.note(
         "liaison_attached", {"username": row.username, "authority": row.authority}, None
     )
-    await case.emit("liaison_attached", {"liaison_authority": row.authority})
+    await case.emit("liaison_attached", LiaisonFields(liaison_authority=row.authority))
     return LiaisonPublic.model_validate(row)

@@ -1,4 +1,4 @@
-"""Legal bases of a cooperation request (DOMAIN.md "Legal bases").
+"""Legal bases of a cooperation request (docs/domain.md "Legal bases").
 
 A request rests on one or more legal bases: a multilateral convention (1988
 Convention art. 7; UNTOC art. 18; UNCAC art. 46 for mutual legal assistance), a
@@ -65,7 +65,7 @@ class LegalBasis(BaseModel):
     """One legal basis of a request: its kind, its name and its parameters.
 
     ``parameters`` holds what the instrument picks where a model leaves a figure
-    in brackets (DOMAIN.md), e.g. ``{"acknowledgement_working_days": 10}``; it is
+    in brackets (docs/domain.md), e.g. ``{"acknowledgement_working_days": 10}``; it is
     small on purpose and request types extend it (extradition: thresholds, the
     provisional-arrest limit). A ``dict`` field makes the model unhashable.
     """

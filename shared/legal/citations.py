@@ -2,12 +2,12 @@
 
 Style (as in ``services/directory/vocabulary.py``): ``"<instrument>, art. N(p)(x)"``;
 several sources are joined with ``"; "``. A provision that was not read in the
-original text ends with ``"(verify)"`` (DOMAIN.md), so the user sees it is to be
+original text ends with ``"(verify)"`` (docs/domain.md), so the user sees it is to be
 checked.
 
 Read in the text while writing this package: 1988 Convention art. 7(1)-(5); the
 Model Treaty on Mutual Assistance (GA res. 45/117) art. 4(1)(a)-(c). The UNTOC
-art. 18 paragraphs below are those DOMAIN.md gives.
+art. 18 paragraphs below are those docs/domain.md gives.
 """
 
 from __future__ import annotations
@@ -36,3 +36,11 @@ def para(provision: str) -> str:
 def join(*citations: str) -> str:
     """Several sources for one rule, in the order given."""
     return "; ".join(citations)
+
+
+MODEL_LAW_EXTRADITION = "UNODC Model Law on Extradition (2004)"
+
+
+def section(provision: str) -> str:
+    """A section of the Model Law on Extradition: ``section("11")`` -> ``"... (2004), s. 11"``."""
+    return f"{MODEL_LAW_EXTRADITION}, s. {provision}"

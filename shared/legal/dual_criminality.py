@@ -1,6 +1,6 @@
 """The dual-criminality assessment: is the conduct punishable in both States, enough?
 
-DOMAIN.md "Extradition". Pure and deterministic: the facts of one offence and
+docs/domain.md "Extradition". Pure and deterministic: the facts of one offence and
 the standard of the legal basis come in; ``satisfied``, ``not_satisfied`` or
 ``needs_review`` comes out, with every rule checked, its finding and its
 citation, and the :data:`RULES_VERSION` that produced it, so an assessment
@@ -35,7 +35,7 @@ A rule that fails makes the outcome ``not_satisfied``; otherwise a fact that is
 missing makes it ``needs_review``, naming each missing fact by its pointer.
 
 Read in the text for this module: MTE art. 2(1)-(2); ECE art. 2(1); EAW art.
-2(1)-(2). UNCAC art. 43(2) is as DOMAIN.md gives it.
+2(1)-(2). UNCAC art. 43(2) is as docs/domain.md gives it.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from pydantic import (
 )
 
 from shared.legal.citations import UNCAC, art, join
+from shared.legal.cooperation import Purpose
 from shared.legal.offences import (
     C1988_ART3_1_CITATION,
     EAW,
@@ -77,13 +78,6 @@ CONDUCT_TEST_CITATION = join(art(MTE, "2(2)"), art(UNCAC, "43(2)"))
 EAW_CONDUCT_TEST_CITATION = join(art(EAW, "2(4)", verify=True), CONDUCT_TEST_CITATION)
 EAW_LIST_CITATION = art(EAW, "2(2)")
 EAW_LIST_MONTHS = 36
-
-
-class Purpose(StrEnum):
-    """Why the person is sought. Values are stored: never renamed."""
-
-    prosecution = "prosecution"
-    enforcement = "enforcement"  # of a sentence (or detention order) already imposed
 
 
 class SentenceMeasure(StrEnum):

@@ -1,6 +1,6 @@
 """The offence taxonomy: what a request is about, with where each offence comes from.
 
-DOMAIN.md "Extradition" (the offences of a request: "category from an offence
+docs/domain.md "Extradition" (the offences of a request: "category from an offence
 taxonomy that covers 1988 art. 3(1), UNTOC and UNCAC offences and the EAW
 list"). A category is a *kind of conduct*, not a national offence: the
 requesting State's provision and the requested State's corresponding provision

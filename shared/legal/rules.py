@@ -10,14 +10,23 @@ it into a ``FieldError`` of a 422 problem without rewording it:
 A :class:`Decision` is ``ok`` exactly when it has no violations; ``reasons``
 explain it (what was checked and under which provision) and carry advisories
 that never block (e.g. a person's nationality "where possible").
+
+A refusal ground is treated by each instrument as mandatory, optional or never a
+ground (:class:`GroundStatus`); :class:`GroundRule` says which, and where. The
+catalogues per request type are :mod:`shared.legal.mla.grounds` and
+:mod:`shared.legal.extradition.grounds`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.legal.cooperation import Purpose
 
 _KEBAB_CASE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -68,3 +77,21 @@ def merge(*decisions: Decision) -> Decision:
         (v for d in decisions for v in d.violations),
         (r for d in decisions for r in d.reasons),
     )
+
+
+class GroundStatus(StrEnum):
+    """How an instrument treats a refusal ground."""
+
+    mandatory = "mandatory"  # the request shall be refused
+    optional = "optional"  # the request may be refused
+    never = "never"  # the request shall not be refused on this ground
+
+
+@dataclass(frozen=True, slots=True)
+class GroundRule:
+    """What one legal basis says of one ground, and where."""
+
+    status: GroundStatus
+    citation: str
+    purposes: frozenset[Purpose] = frozenset(Purpose)
+    """The purposes it may be invoked for (the EAW: nationality for enforcement only)."""

@@ -157,6 +157,13 @@ async def test_the_united_states_asks_mexico_and_mexico_refuses_its_national(
         },
     )
     assert consultation.status_code == 201, consultation.text
+    # The United States is heard before Mexico refuses (UNTOC art. 16(16)).
+    answered = await ext.post(
+        "us.officer",
+        f"/v1/requests/{request_id}/consultations/{consultation.json()['id']}/messages",
+        {"body": "Then we shall ask Mexico to submit the case for prosecution."},
+    )
+    assert answered.status_code == 201, answered.text
 
     # An officer may not refuse; the supervisor does (the executive decision).
     refusal = {
@@ -180,7 +187,7 @@ async def test_the_united_states_asks_mexico_and_mexico_refuses_its_national(
     [event] = await eventually(refused_event)
     assert event.subject == reference
     data = event.data
-    assert data["request_id"] == request_id and data["reference"] == reference
+    assert data["case_id"] == request_id and data["reference"] == reference
     assert (data["requesting_authority"], data["requested_authority"]) == ("US-OIA", "MX-FGR")
     assert data["grounds"] == ["nationality"] and data["purpose"] == "prosecution"
     assert data["extradite_or_prosecute"] is True
@@ -200,6 +207,7 @@ async def test_the_united_states_asks_mexico_and_mexico_refuses_its_national(
         "assess-dual-criminality",
         "record-court-ruling",
         "consultation_opened",
+        "consultation_message",
         "refuse",
     ]
 

@@ -241,7 +241,7 @@ async def test_spain_asks_colombia_for_bank_records_and_a_hearing(
     history = (await api.get("es.officer", f"/v1/requests/{request_id}/history")).json()["items"]
     steps = [(h["action"], h["actor_username"], h["actor_authority"]) for h in history]
     assert steps == [
-        ("draft", "es.officer", "ES-MJ"),
+        ("drafted", "es.officer", "ES-MJ"),
         ("edit", "es.officer", "ES-MJ"),
         ("send", "es.officer", "ES-MJ"),
         ("acknowledge", "co.officer", "CO-MJD"),

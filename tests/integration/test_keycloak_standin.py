@@ -1,4 +1,4 @@
-"""The Keycloak stand-in and the realm file (DESIGN.md "Identity").
+"""The Keycloak stand-in and the realm file (docs/architecture.md "Identity").
 
 The stand-in runs on a real port (uvicorn in a background thread); the tokens
 it issues are validated by shared/auth.py exactly as services validate them.

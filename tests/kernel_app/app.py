@@ -20,7 +20,7 @@ from shared import audit
 from shared.app import create_service_app
 from shared.auth import CurrentPrincipal
 from shared.db import SessionDep, UnitOfWorkRoute, new_registry
-from shared.http import IdempotencyDep, IfMatchVersion, check_version, etag
+from shared.http import IdempotencyDep, IfMatchDep, etag
 from shared.problems import NotFound, UnprocessableContent
 from shared.settings import ServiceSettings
 
@@ -113,13 +113,13 @@ async def read_note(
 async def replace_note(
     note_id: UUID,
     body: NoteCreate,
-    expected: IfMatchVersion,
+    expected: IfMatchDep,
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> NotePublic:
     note = await _visible_note(session, note_id, principal.authority)
-    check_version(expected, note.version)
+    expected.check(note.version)
     note.text = body.text
     note.version += 1
     response.headers["ETag"] = etag(note.version)

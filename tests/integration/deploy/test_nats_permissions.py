@@ -69,14 +69,29 @@ async def test_a_service_cannot_publish_another_services_events(server):
 
 
 async def test_a_service_cannot_administer_streams(server):
-    mla = await connect(server, "mla")
-    with pytest.raises(Exception):  # noqa: B017
-        await mla.jetstream().add_stream(
-            StreamConfig(name="ROGUE", subjects=["rogue.>"]), timeout=1
-        )
-    with pytest.raises(Exception):  # noqa: B017
-        await mla.jetstream().purge_stream("COMITY_MLA", timeout=1)
+    errors: list[Exception] = []
+
+    async def record(error: Exception) -> None:
+        errors.append(error)
+
+    mla = await connect(server, "mla", error_cb=record)
+    js = mla.jetstream(timeout=1)
+    # The server refuses the API calls: no answer comes, and it says why.
+    with pytest.raises(nats.errors.TimeoutError):
+        await js.add_stream(StreamConfig(name="ROGUE", subjects=["rogue.>"]))
+    with pytest.raises(nats.errors.TimeoutError):
+        await js.purge_stream("COMITY_MLA")
+    await asyncio.sleep(0.2)  # the refusals arrive asynchronously
     await mla.close()
+    refused = [str(error).lower() for error in errors]
+    assert any("permissions violation" in e and "stream.create.rogue" in e for e in refused)
+    assert any("permissions violation" in e and "stream.purge.comity_mla" in e for e in refused)
+    operator = await connect(server, OPERATOR)
+    try:
+        names = await operator.jetstream().streams_info()
+        assert "ROGUE" not in [s.config.name for s in names]
+    finally:
+        await operator.close()
 
 
 async def test_a_service_may_ask_another_over_request_reply(server):

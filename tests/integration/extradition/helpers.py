@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from shared.legal.extradition import US_MX_1978
+from shared.legal.extradition.treaties import US_MX_1978
 
 COCAINE = {
     "conduct": "Between 2024 and 2026 he organised the shipment of 2.4 tonnes of cocaine from "

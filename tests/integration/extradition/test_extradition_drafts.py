@@ -131,7 +131,7 @@ class TestSharingADraft:
         assert draft["draft_shared"] is False
         assert (await api.get("mx.officer", f"/v1/requests/{request_id}")).status_code == 404
         shared = await api.act(
-            "us.officer", request_id, "share-draft", {"reason": "Is the conduct clear enough?"}
+            "us.officer", request_id, "share-draft", {"note": "Is the conduct clear enough?"}
         )
         assert shared.status_code == 200, shared.text
         assert shared.json()["state"] == "draft" and shared.json()["draft_shared"] is True

@@ -21,6 +21,12 @@ async def _refused(api: Api, clock: FixedClock, **overrides: object) -> dict[str
         {"topic": "before_refusal", "subject": "Nationality", "message": "He is Mexican"},
     )
     assert consultation.status_code == 201, consultation.text
+    answered = await api.post(
+        "us.officer",
+        f"/v1/requests/{request_id}/consultations/{consultation.json()['id']}/messages",
+        {"body": "We ask that he be prosecuted in Mexico"},
+    )
+    assert answered.status_code == 201, answered.text
     refused = await api.act(
         "mx.supervisor",
         request_id,
@@ -45,7 +51,7 @@ class TestRefusedEvent:
 
         [event] = await eventually(found)
         data = event.data
-        assert data["request_id"] == request_id
+        assert data["case_id"] == request_id
         assert data["reference"] == refused["reference"]
         assert data["requesting_authority"] == "US-OIA"
         assert data["requested_authority"] == "MX-FGR"

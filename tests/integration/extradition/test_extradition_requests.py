@@ -254,6 +254,73 @@ class TestConsentAndSurrender:
 
 
 class TestEuropeanArrestWarrant:
+    async def _arrested_in_june(self, api: Api, **overrides: Any) -> str:
+        """An EAW case whose person was arrested on 1 June 2026: the final decision is due
+        within 60 days, by 31 July (EAW art. 17(3))."""
+        request_id = await _created(
+            api,
+            "es.officer",
+            ES_TO_CO,
+            requested_authority="NL-MJV",
+            legal_bases=[{"kind": "eaw", "name": "European arrest warrant"}],
+            **overrides,
+        )
+        await _ok(api, "es.officer", request_id, "send")
+        arrested = await _ok(
+            api,
+            "nl.officer",
+            request_id,
+            "record-arrest",
+            {"arrested_at": "2026-06-01T10:00:00+02:00"},
+        )
+        [decision] = [d for d in arrested["deadlines"] if d["kind"] == "eaw_decision"]
+        assert decision["due_date"] == "2026-07-31"
+        return request_id
+
+    async def _granted(self, api: Api, request_id: str, final_on: str) -> dict[str, str]:
+        granted = await _ok(
+            api,
+            "nl.supervisor",
+            request_id,
+            "grant",
+            {
+                "deciding_body": "Rechtbank Amsterdam",
+                "reference": "EAW 7/2026",
+                "decided_on": final_on,
+                "final_on": final_on,
+            },
+        )
+        return {d["kind"]: d["status"] for d in granted["deadlines"] if d["kind"] != "surrender"}
+
+    async def test_a_decision_recorded_late_but_final_in_time_meets_the_limit(
+        self, api: Api
+    ) -> None:
+        request_id = await self._arrested_in_june(api)
+        # Final on 15 July, recorded in November: met, whatever the day of recording.
+        assert await self._granted(api, request_id, "2026-07-15") == {"eaw_decision": "met"}
+
+    async def test_a_decision_final_after_the_limit_breaches_it(self, api: Api) -> None:
+        request_id = await self._arrested_in_june(api)
+        assert await self._granted(api, request_id, "2026-08-03") == {"eaw_decision": "breached"}
+
+    async def test_after_consent_a_decision_dated_within_ten_days_meets_that_limit(
+        self, api: Api
+    ) -> None:
+        request_id = await self._arrested_in_june(api)
+        consented = await _ok(
+            api,
+            "nl.officer",
+            request_id,
+            "record-consent",
+            {"consented_at": "2026-06-03T11:00:00+02:00", "before": "Rechtbank Amsterdam"},
+        )
+        assert "art. 17(2)" in consented["consent"]["citation"]
+        assert "Model Law" not in consented["consent"]["citation"]
+        assert await self._granted(api, request_id, "2026-06-10") == {
+            "eaw_decision": "waived",
+            "eaw_decision_after_consent": "met",
+        }
+
     async def test_decision_limits_consent_and_a_new_surrender_date(
         self, api: Api, clock: FixedClock
     ) -> None:
@@ -315,11 +382,14 @@ class TestEuropeanArrestWarrant:
                 "decided_on": clock.now().date().isoformat(),
             },
         )
-        statuses = {d["kind"]: d["status"] for d in granted["deadlines"]}
-        assert statuses["eaw_decision"] == "met" and statuses["surrender"] == "open"
-        assert "waived" in [
-            d["status"] for d in granted["deadlines"] if d["kind"] == "eaw_decision_after_consent"
-        ]
+        statuses: dict[str, list[str]] = {}
+        for d in granted["deadlines"]:
+            statuses.setdefault(d["kind"], []).append(d["status"])
+        # After consent the 10 days of art. 17(2) replace the 60 of art. 17(3); the
+        # extended limit was met, the one it replaced waived.
+        assert statuses["eaw_decision"] == ["waived"]
+        assert statuses["eaw_decision_after_consent"] == ["waived", "met"]
+        assert statuses["surrender"] == ["open"]
         again = await _ok(
             api,
             "nl.officer",

@@ -138,7 +138,7 @@ async def events_about(js: JetStreamContext, stream: str, subject: str) -> list[
         except Exception:  # a deleted message
             continue
         event = Envelope.from_bytes(message.data)
-        if event.subject == subject or event.data.get("request_id") == subject:
+        if event.subject == subject or event.data.get("case_id") == subject:
             found.append(event)
     return found
 

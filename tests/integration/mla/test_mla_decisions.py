@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.integration.mla.helpers import Api
+from tests.integration.mla.helpers import Api, body
 
 
 async def consult(api: Api, request_id: str, topic: str) -> dict[str, Any]:
+    """A consultation the requested side opens and the requesting side answers."""
     opened = await api.post(
         "co.officer",
         f"/v1/requests/{request_id}/consultations",
         {"topic": topic, "subject": "Before we decide", "message": "Could conditions help?"},
     )
     assert opened.status_code == 201, opened.text
-    result: dict[str, Any] = opened.json()
+    answered = await api.post(
+        "es.officer",
+        f"/v1/requests/{request_id}/consultations/{opened.json()['id']}/messages",
+        {"body": "We could accept conditions on the use of the records."},
+    )
+    assert answered.status_code == 201, answered.text
+    result: dict[str, Any] = answered.json()
     return result
 
 
@@ -207,10 +214,12 @@ class TestConsultations:
         request = await api.acknowledged()
         consultation = await consult(api, request["id"], "execution_question")
         path = f"/v1/requests/{request['id']}/consultations/{consultation['id']}"
-        replied = await api.post(
-            "es.officer", f"{path}/messages", {"body": "Yes, with conditions."}
-        )
-        assert [m["side"] for m in replied.json()["messages"]] == ["requested", "requesting"]
+        replied = await api.post("co.officer", f"{path}/messages", {"body": "On what conditions?"})
+        assert [m["side"] for m in replied.json()["messages"]] == [
+            "requested",
+            "requesting",
+            "requested",
+        ]
         closed = await api.post(
             "es.officer",
             f"{path}/close",
@@ -224,6 +233,111 @@ class TestConsultations:
         assert [c["outcome"] for c in listed.json()["items"]] == [
             "assistance_subject_to_conditions"
         ]
+
+
+class TestWhatCountsAsAConsultation:
+    """UNTOC art. 18(26): a consultation counts once the requesting State was heard in it
+    (it wrote, its answer was written down, or the thread was closed with an outcome);
+    not while only the refusing side has written, nor when closed as no longer needed."""
+
+    REFUSAL = {"grounds": ["essential_interests"], "reasons": "Execution would endanger an agent."}
+
+    async def opened(self, api: Api, request_id: str) -> str:
+        opened = await api.post(
+            "co.officer",
+            f"/v1/requests/{request_id}/consultations",
+            {"topic": "before_refusal", "subject": "Refusal", "message": "We may refuse."},
+        )
+        assert opened.status_code == 201, opened.text
+        consultation_id: str = opened.json()["id"]
+        return consultation_id
+
+    async def test_only_the_refusing_sides_message_is_not_a_consultation(self, api: Api):
+        request = await api.acknowledged()
+        await self.opened(api, request["id"])
+        refused = await api.act("co.supervisor", request["id"], "refuse", self.REFUSAL)
+        assert refused.status_code == 422
+        assert refused.json()["code"] == "consultation-required"
+        assert "has not heard the requesting State" in refused.json()["detail"]
+        assert (await api.get("co.officer", f"/v1/requests/{request['id']}")).json()[
+            "state"
+        ] == "acknowledged"
+
+    async def test_closed_as_no_longer_needed_is_not_a_consultation(self, api: Api):
+        request = await api.acknowledged()
+        consultation_id = await self.opened(api, request["id"])
+        closed = await api.post(
+            "co.officer",
+            f"/v1/requests/{request['id']}/consultations/{consultation_id}/close",
+            {"outcome": "no_longer_needed"},
+        )
+        assert closed.status_code == 200, closed.text
+        refused = await api.act(
+            "co.supervisor",
+            request["id"],
+            "refuse",
+            {**self.REFUSAL, "consultation_id": consultation_id},
+        )
+        assert refused.status_code == 422
+        [error] = refused.json()["errors"]
+        assert (error["code"], error["pointer"]) == ("consultation-required", "/consultation_id")
+        assert "closed as no longer needed" in error["detail"]
+
+    async def test_closed_with_an_outcome_is_a_consultation(self, api: Api):
+        request = await api.acknowledged()
+        consultation_id = await self.opened(api, request["id"])
+        await api.post(
+            "co.officer",
+            f"/v1/requests/{request['id']}/consultations/{consultation_id}/close",
+            {"outcome": "no_agreement", "note": "Discussed by telephone on 5 November"},
+        )
+        refused = await api.act("co.supervisor", request["id"], "refuse", self.REFUSAL)
+        assert refused.status_code == 200, refused.text
+        assert refused.json()["decisions"]["refusal"]["consultation_held"] is True
+
+    async def test_a_counterpart_outside_comity_is_heard_when_its_answer_is_written_down(
+        self, api: Api
+    ):
+        created = await api.post(
+            "co.officer",
+            "/v1/requests",
+            {
+                **body(requested_authority=None),
+                "direction": "incoming",
+                "requesting_authority": "ES-MJ",
+            },
+        )
+        assert created.status_code == 201, created.text
+        request_id = created.json()["id"]
+        await api.act(
+            "co.officer",
+            request_id,
+            "register",
+            {"received_via": "diplomatic_channel", "received_on": "2026-11-04"},
+        )
+        await api.act("co.officer", request_id, "acknowledge")
+        consultation_id = await self.opened(api, request_id)
+        path = f"/v1/requests/{request_id}/consultations/{consultation_id}/messages"
+        # Only the side that recorded the case writes down its counterpart's answer.
+        answer = {"body": "By letter: conditions acceptable", "on_behalf_of_counterpart": True}
+        assert (await api.post("es.officer", path, answer)).status_code == 409
+        written = await api.post("co.officer", path, answer)
+        assert written.status_code == 201, written.text
+        [_, recorded] = written.json()["messages"]
+        assert (recorded["side"], recorded["author_authority"]) == ("requesting", "CO-MJD")
+        refused = await api.act("co.supervisor", request_id, "refuse", self.REFUSAL)
+        assert refused.status_code == 200, refused.text
+
+    async def test_a_counterpart_that_uses_comity_answers_itself(self, api: Api):
+        request = await api.acknowledged()
+        consultation_id = await self.opened(api, request["id"])
+        written = await api.post(
+            "co.officer",
+            f"/v1/requests/{request['id']}/consultations/{consultation_id}/messages",
+            {"body": "They agreed by phone", "on_behalf_of_counterpart": True},
+        )
+        assert written.status_code == 409
+        assert written.json()["code"] == "invalid-transition"
 
 
 class TestExecution:

@@ -1,15 +1,21 @@
-"""Deadlines on the responsible State's calendar, paused and resumed (Colombia's calendar:
-Monday 16 November 2026 is a public holiday, the Independence of Cartagena, observed)."""
+"""Deadlines on the responsible State's calendar, paused, resumed and closed by a step
+(Colombia's calendar: Monday 16 November 2026 is a public holiday, the Independence of
+Cartagena, observed). A step closes a deadline by its local due date when it is a date,
+by its due instant when it is an instant."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
 from shared.calendar import Period
 from shared.casework.deadlines import (
     Calendar,
+    Close,
+    Deadline,
     DeadlineStatus,
     Paused,
     after_period,
@@ -142,9 +148,48 @@ def test_a_fixed_date_is_due_at_the_end_of_that_day_and_never_rolls():
 
 def test_met_in_time_breached_when_late_and_overdue_only_while_running():
     due = datetime(2026, 11, 24, 4, 59, tzinfo=UTC)
-    assert closing_status(due, at=due) is DeadlineStatus.met
-    assert closing_status(due, at=due + timedelta(seconds=1)) is DeadlineStatus.breached
+    # 04:59 UTC on 24 November is 23:59 on Monday 23 November in Bogotá.
+    due_date = date(2026, 11, 23)
+    assert closing_status(due, due_date=due_date, due_at=due) is DeadlineStatus.met
+    assert (
+        closing_status(due + timedelta(seconds=1), due_date=due_date, due_at=due)
+        is DeadlineStatus.breached
+    )
     late = due + timedelta(days=1)
     assert is_overdue("open", due, None, late)
     assert not is_overdue("open", due, due - timedelta(days=2), late)
     assert not is_overdue("met", due, None, late)
+
+
+def test_a_dated_step_closes_on_the_local_due_date_not_the_utc_one():
+    # The due instant falls on the 24th in UTC, but the due date is Bogotá's 23rd.
+    due = end_of_day(date(2026, 11, 23), "America/Bogota")
+    assert due.instant.astimezone(UTC).date() == date(2026, 11, 24)
+    on_time = closing_status(date(2026, 11, 23), due_date=due.date, due_at=due.instant)
+    late = closing_status(date(2026, 11, 24), due_date=due.date, due_at=due.instant)
+    assert on_time is DeadlineStatus.met
+    assert late is DeadlineStatus.breached
+
+
+class TestDeadlineFacts:
+    def test_only_an_open_deadline_is_open(self):
+        due = end_of_day(date(2026, 11, 23), "America/Bogota")
+        facts = Deadline(
+            id=uuid4(),
+            kind="acknowledgement",
+            status=DeadlineStatus.open,
+            responsible_side=Side.requested,
+            calendar=BOGOTA,
+            started_at=FRIDAY_6_NOVEMBER,
+            due_date=due.date,
+            due_at=due.instant,
+            citation="UNTOC, art. 18(24)",
+        )
+        assert facts.open and not facts.paused
+        for status in (DeadlineStatus.met, DeadlineStatus.breached, DeadlineStatus.waived):
+            assert not replace(facts, status=status).open
+
+    def test_a_close_is_met_by_the_outcome_step_unless_it_names_its_own(self):
+        assert Close(kinds=None, reason="sent").when is None
+        step = date(2026, 11, 20)
+        assert Close(kinds=frozenset({"acknowledgement"}), reason="x", when=step).when == step

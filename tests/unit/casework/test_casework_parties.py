@@ -1,11 +1,22 @@
-"""Sides, direction and who sees a case (DESIGN.md "Parties and visibility")."""
+"""Sides, direction, who sees a case and who works it (docs/architecture.md "Parties and
+visibility"). The rules are pure: any caller with an authority, a username and roles
+answers them, a :class:`shared.auth.Principal` as well as a plain object."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
 from shared.auth import Principal
-from shared.casework.parties import Direction, Parties, direction_of, side_of
+from shared.casework.errors import MissingRole
+from shared.casework.parties import (
+    Direction,
+    Parties,
+    direction_of,
+    require_officer,
+    side_of,
+)
 from shared.casework.persons import may_see_identity, new_pseudonym, pseudonym_label
 from shared.casework.state_machine import Side
 
@@ -16,7 +27,7 @@ FORWARDED = Parties(
     owner="ES-MJ",
     disclosed=True,
     executing="CO-FGN",
-    liaisons=frozenset({"es.liaison"}),
+    liaisons=frozenset({("es.liaison", "ES-MJ")}),
 )
 DRAFT = Parties(requesting="ES-MJ", requested="CO-MJD", owner="ES-MJ", disclosed=False)
 
@@ -51,6 +62,54 @@ def principal(authority: str, *roles: str, username: str = "someone") -> Princip
 )
 def test_side_of(parties, who, side):
     assert side_of(parties, who) is side
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Not a Principal: only what the rules read."""
+
+    authority: str
+    username: str
+    roles: frozenset[str]
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+class TestAnyCaller:
+    def test_a_plain_caller_gets_the_same_side_as_a_principal(self):
+        for parties in (SENT, FORWARDED, DRAFT):
+            for authority in ("ES-MJ", "CO-MJD", "CO-FGN"):
+                plain = Caller(authority, "someone", frozenset({"case_officer"}))
+                assert side_of(parties, plain) is side_of(
+                    parties, principal(authority, "case_officer")
+                )
+
+    def test_a_liaison_is_known_by_username_and_the_authority_that_attached_them(self):
+        liaison = frozenset({"liaison_officer"})
+        assert side_of(FORWARDED, Caller("ES-MJ", "es.liaison", liaison)) is Side.liaison
+        assert side_of(FORWARDED, Caller("ES-MJ", "other.liaison", liaison)) is None
+        # Attached by Spain, the same username under another authority follows nothing.
+        assert side_of(FORWARDED, Caller("NL-MJV", "es.liaison", liaison)) is None
+
+
+class TestRequireOfficer:
+    @pytest.mark.parametrize(
+        "roles",
+        [{"case_officer"}, {"supervisor"}, {"auditor", "supervisor"}, ("case_officer",)],
+    )
+    def test_case_officers_and_supervisors_work_requests(self, roles):
+        require_officer(roles)
+
+    @pytest.mark.parametrize(
+        "roles", [set(), {"auditor"}, {"protection_officer"}, {"liaison_officer"}]
+    )
+    def test_anyone_else_is_refused_naming_the_roles(self, roles):
+        with pytest.raises(MissingRole) as raised:
+            require_officer(roles)
+        assert raised.value.problem_code == "forbidden"
+        assert raised.value.extensions == {"required_roles": ["case_officer", "supervisor"]}
+        assert "case_officer, supervisor" in raised.value.detail
 
 
 def test_direction_is_relative_to_the_viewer():

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from contracts import generate
+from contracts.casework import CaseEvent, casework_events
 from contracts.catalog import EVENTS, by_type
 from contracts.directory import LOOKUP_SUBJECT
 from contracts.registry import FEED_STREAM, PRODUCERS, service_stream, streams
@@ -50,3 +51,23 @@ def test_request_reply_subjects_stay_outside_every_stream():
 def test_the_feed_sources_every_producing_service():
     feed = next(s for s in streams() if s.name == FEED_STREAM)
     assert set(feed.sources) == {f"COMITY_{p.upper()}" for p in PRODUCERS}
+
+
+CASE_SERVICES = ("mla", "extradition")
+
+
+@pytest.mark.parametrize(
+    "contract", [c for c in EVENTS if c.service in CASE_SERVICES], ids=lambda c: c.type
+)
+def test_every_case_event_is_a_case_event_and_refuses_what_it_does_not_declare(contract):
+    assert issubclass(contract.payload, CaseEvent)
+    assert contract.payload.model_config.get("extra") == "forbid"
+    # What every case event carries, for the tracker and the feeds to read with one model.
+    for field in ("case_type", "case_id", "case_version", "state", "parties", "deadlines"):
+        assert field in contract.payload.model_fields
+
+
+def test_the_shared_sub_resource_events_exist_for_every_case_service():
+    for service in CASE_SERVICES:
+        names = {c.event for c in EVENTS if c.service == service}
+        assert {c.event for c in casework_events(service)} <= names

@@ -1,28 +1,103 @@
 """The extradition state machine, table-driven: for each state, side and role set, exactly
-the actions the lifecycle of issue 6 allows (in declaration order)."""
+the actions the lifecycle of issue 6 allows (in declaration order). The guards read the
+case's own fields: an arrest recorded, a speciality request not yet decided."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import UTC, date, datetime
+from uuid import uuid4
 
 import pytest
 
-from services.extradition.domain import MACHINE, Action, Case, State, allowed_actions, check
-from shared.casework.state_machine import InvalidTransition, MissingRole, Side
+from services.extradition import domain
+from services.extradition.domain import (
+    LIFECYCLE,
+    MACHINE,
+    Action,
+    Arrest,
+    Case,
+    Entry,
+    Offence,
+    SpecialityRequest,
+    State,
+    check,
+)
+from shared.casework.case import PersonFacts
+from shared.casework.errors import InvalidTransition, MissingRole
+from shared.casework.parties import Actor
+from shared.casework.state_machine import Side
+from shared.casework.vocabulary import CustodyStatus, PersonKind, PersonRole
+from shared.legal.consultation import Consultation, ConsultationTopic
+from shared.legal.cooperation import Purpose
+from shared.legal.extradition.bases import ExtraditionBasis, ExtraditionBasisKind
+from shared.legal.extradition.grounds import ExtraditionRefusalGround
+from shared.legal.extradition.treaties import US_MX_1978
+from shared.legal.offences import OffenceCategory
 
 OFFICER = frozenset({"case_officer"})
 SUPERVISOR = frozenset({"supervisor", "case_officer"})
 AUDITOR = frozenset({"auditor"})
 R, D, L = Side.requesting, Side.requested, Side.liaison
+NOW = datetime(2026, 11, 6, 12, tzinfo=UTC)
 
-CASE = Case(
-    state=State.draft,
-    created_by_side=R,
-    counterpart_uses_comity=True,
-    arrested=False,
-    court_ruled_admissible=False,
-    open_speciality_requests=0,
+PERSON = PersonFacts(
+    id=uuid4(),
+    kind=PersonKind.natural,
+    role=PersonRole.person_sought,
+    name="Person sought",
+    nationalities=("MX",),
+    custody_status=CustodyStatus.at_liberty,
+    pseudonym="Person A",
 )
+CASE = Case(
+    id=uuid4(),
+    version=1,
+    state=State.draft,
+    requesting_authority="US-OIA",
+    requesting_country="US",
+    requested_authority="MX-FGR",
+    requested_country="MX",
+    created_by_side=R,
+    disclosed=False,
+    counterpart_uses_comity=True,
+    created_at=NOW,
+    updated_at=NOW,
+    persons=(PERSON,),
+    person_id=PERSON.id,
+    purpose=Purpose.prosecution,
+    offences=(
+        Offence(
+            id=uuid4(),
+            conduct="Shipped cocaine to Los Angeles",
+            category=OffenceCategory.drug_trafficking,
+            provision="21 U.S.C. § 841",
+            max_penalty_months=480,
+        ),
+    ),
+    legal_bases=(
+        ExtraditionBasis(kind=ExtraditionBasisKind.c1988, name="1988 Convention"),
+        US_MX_1978,
+    ),
+)
+ARREST = Arrest(
+    arrested_at=datetime(2026, 11, 5, 10, tzinfo=UTC),
+    local_date=date(2026, 11, 5),
+    time_zone="America/Mexico_City",
+    provisional=True,
+)
+
+
+def speciality(granted: bool | None) -> SpecialityRequest:
+    return SpecialityRequest(
+        id=uuid4(),
+        further_offences="Money laundering",
+        requested_at=NOW,
+        granted=granted,
+    )
+
+
+PENDING = speciality(None)
+DECIDED = speciality(True)
 
 TABLE = [
     (State.draft, R, OFFICER, {}, ["send", "share-draft"]),
@@ -57,7 +132,7 @@ TABLE = [
         State.provisionally_arrested,
         D,
         OFFICER,
-        {"arrested": True},
+        {"arrest": ARREST},
         [
             "extend-formal-request-deadline",
             "release",
@@ -70,7 +145,7 @@ TABLE = [
         State.provisionally_arrested,
         D,
         SUPERVISOR,
-        {"arrested": True},
+        {"arrest": ARREST},
         [
             "extend-formal-request-deadline",
             "release",
@@ -94,11 +169,12 @@ TABLE = [
             "grant",
         ],
     ),
+    # The guard reads the arrest itself: once recorded, it is not recorded again.
     (
         State.under_consideration,
         D,
         OFFICER,
-        {"arrested": True},
+        {"arrest": ARREST.model_copy(update={"provisional": False})},
         [
             "extend-eaw-decision",
             "assess-dual-criminality",
@@ -126,15 +202,33 @@ TABLE = [
     ),
     (State.surrendered, R, OFFICER, {}, ["request-speciality-consent", "close"]),
     (State.surrendered, D, SUPERVISOR, {}, ["close"]),
+    # Speciality pending: a request whose decision (granted) is still None.
     (
         State.surrendered,
         D,
         SUPERVISOR,
-        {"open_speciality_requests": 1},
+        {"speciality_requests": (PENDING,)},
         ["decide-speciality-consent", "close"],
+    ),
+    (State.surrendered, D, SUPERVISOR, {"speciality_requests": (DECIDED,)}, ["close"]),
+    (
+        State.surrendered,
+        D,
+        SUPERVISOR,
+        {"speciality_requests": (DECIDED, PENDING)},
+        ["decide-speciality-consent", "close"],
+    ),
+    (State.surrendered, D, OFFICER, {"speciality_requests": (PENDING,)}, ["close"]),
+    (
+        State.closed,
+        D,
+        SUPERVISOR,
+        {"speciality_requests": (PENDING,)},
+        ["decide-speciality-consent"],
     ),
     (State.refused, D, OFFICER, {}, ["close"]),
     (State.released, R, OFFICER, {}, ["close"]),
+    (State.withdrawn, R, OFFICER, {}, ["close"]),
     (State.closed, R, SUPERVISOR, {}, []),
     (State.under_consideration, L, SUPERVISOR, {}, []),
     (State.under_consideration, D, AUDITOR, {}, []),
@@ -145,8 +239,8 @@ TABLE = [
 def test_allowed_actions(
     state: State, side: Side, roles: frozenset[str], changes: dict[str, object], expected: list[str]
 ) -> None:
-    case = replace(CASE, state=state, **changes)  # type: ignore[arg-type]
-    assert allowed_actions(case, side, roles) == expected
+    case = CASE.evolve(state=state, **changes)
+    assert LIFECYCLE.allowed_actions(case, side, roles) == expected
 
 
 def test_every_action_has_its_transition() -> None:
@@ -154,12 +248,59 @@ def test_every_action_has_its_transition() -> None:
 
 
 def test_a_refusal_needs_a_supervisor() -> None:
-    case = replace(CASE, state=State.admissible)
-    with pytest.raises(MissingRole):
-        check(Action.refuse, case, D, OFFICER)
-    assert check(Action.refuse, case, D, SUPERVISOR) is State.refused
+    case = CASE.evolve(state=State.admissible)
+    with pytest.raises(MissingRole) as raised:
+        check(Action.refuse, case, Actor(D, OFFICER))
+    assert raised.value.extensions["required_roles"] == ["supervisor"]
+    assert check(Action.refuse, case, Actor(D, SUPERVISOR)) is State.refused
 
 
 def test_the_requesting_state_does_not_decide() -> None:
-    with pytest.raises(InvalidTransition):
-        check(Action.grant, replace(CASE, state=State.admissible), R, SUPERVISOR)
+    with pytest.raises(InvalidTransition) as raised:
+        check(Action.grant, CASE.evolve(state=State.admissible), Actor(R, SUPERVISOR))
+    assert raised.value.problem_code == "invalid-transition"
+    # What the requesting side may do instead: withdraw the request.
+    assert raised.value.extensions == {"state": "admissible", "allowed_actions": ["withdraw"]}
+
+
+def test_an_action_that_decides_its_own_state_checks_to_none() -> None:
+    case = CASE.evolve(state=State.under_consideration)
+    assert check(Action.record_court_ruling, case, Actor(D, OFFICER)) is None
+    assert check(Action.grant, case, Actor(D, OFFICER)) is State.granted
+
+
+def test_an_arrest_is_not_recorded_twice() -> None:
+    case = CASE.evolve(state=State.under_consideration, arrest=ARREST)
+    with pytest.raises(InvalidTransition) as raised:
+        check(Action.record_arrest, case, Actor(D, OFFICER))
+    assert "record-arrest" not in raised.value.extensions["allowed_actions"]
+
+
+@pytest.mark.parametrize(("side", "roles"), [(D, SUPERVISOR), (D, OFFICER), (R, OFFICER)])
+def test_a_409_lists_the_actions_a_read_shows(side: Side, roles: frozenset[str]) -> None:
+    """The refusal of an action on a refused case names what this caller may do, and the
+    read of the case shows exactly that (issue: the 409's list equals the read)."""
+    refused = CASE.evolve(state=State.refused, disclosed=True)
+    with pytest.raises(InvalidTransition) as raised:
+        domain.refuse(
+            refused,
+            Actor(side, roles),
+            entry=Entry(id=uuid4(), at=NOW, by="supervisor.mx"),
+            grounds=[ExtraditionRefusalGround.nationality],
+            reasons="Mexican national",
+            deciding_body="Secretaría de Relaciones Exteriores",
+            reference=None,
+            consultations=[
+                Consultation(
+                    topic=ConsultationTopic.before_refusal,
+                    closed=False,
+                    outcome=None,
+                    requesting_state_heard=True,
+                )
+            ],
+            no_consultation_reason=None,
+        )
+    shown = LIFECYCLE.allowed_actions(refused, side, roles)
+    assert shown == ["close"]
+    assert raised.value.extensions["allowed_actions"] == shown
+    assert raised.value.extensions["state"] == "refused"

@@ -1,6 +1,6 @@
 """shared/legal/dual_criminality: the dual-criminality assessment.
 
-Facts (DOMAIN.md "Extradition"; read in the texts): MTE art. 2(1): punishable
+Facts (docs/domain.md "Extradition"; read in the texts): MTE art. 2(1): punishable
 under the laws of both Parties by a maximum of at least [one/two] years; for
 enforcement at least [four/six] months remain to be served. MTE art. 2(2) and
 UNCAC art. 43(2): the category and name of the offence do not matter, the
@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from shared.legal.cooperation import Purpose
 from shared.legal.dual_criminality import (
     EAW_STANDARD,
     ECE_STANDARD,
@@ -30,7 +31,6 @@ from shared.legal.dual_criminality import (
     Finding,
     Outcome,
     PenaltyThreshold,
-    Purpose,
     Rule,
     assess_dual_criminality,
     conduct_only_standard,

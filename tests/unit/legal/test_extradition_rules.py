@@ -1,6 +1,6 @@
 """shared/legal/extradition: legal bases, refusal grounds, extradite or prosecute, time limits.
 
-Facts (DOMAIN.md "Extradition"): refusal grounds from the UNODC Model Law on
+Facts (docs/domain.md "Extradition"): refusal grounds from the UNODC Model Law on
 Extradition (ss. 4-13), mandatory (MTE art. 3) or optional (MTE art. 4) (verify
 the split); the fiscal nature of the offence alone is never a ground (UNTOC art.
 16(15)); 1988 art. 3(1) offences are not political offences (art. 3(10));
@@ -16,39 +16,47 @@ the local date of the event in the requested State; custody limits never roll.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared.calendar import CountingRule, Period, due
-from shared.legal.dual_criminality import Purpose, SentenceMeasure
-from shared.legal.extradition import (
+from shared.legal.cooperation import Purpose
+from shared.legal.dual_criminality import SentenceMeasure
+from shared.legal.extradition.bases import (
     BasisParameterMissing,
-    DeadlineKind,
     ExtraditionBasis,
     ExtraditionBasisKind,
-    ExtraditionDeadline,
-    ObligationKind,
-    assess_eaw_extension,
-    assess_extradition_refusal,
-    catalogue,
-    deadlines_at_arrest,
     dual_criminality_standard,
+    primary_basis,
+)
+from shared.legal.extradition.grounds import ExtraditionRefusalGround as G
+from shared.legal.extradition.grounds import (
+    assess_extradition_refusal,
+    assess_nationality_ground,
+    catalogue,
+)
+from shared.legal.extradition.limits import (
+    DeadlineKind,
+    ExtraditionDeadline,
+    assess_eaw_extension,
+    assess_formal_request_extension,
+    assess_release,
+    consent_citation,
+    deadlines_at_arrest,
     eaw_decision_due,
     eaw_decision_due_after_consent,
+    eaw_decision_limit,
     eaw_surrender_due_on_new_date,
     ece_consent_notification_due,
     extend_eaw_decision,
-    extradite_or_prosecute,
     provisional_arrest_limits,
-    refusal_consultation_requirement,
     surrender_due,
 )
-from shared.legal.extradition import ExtraditionRefusalGround as G
-from shared.legal.grounds import GroundStatus
+from shared.legal.extradition.obligations import ObligationKind, extradite_or_prosecute
 from shared.legal.offences import OffenceCategory as O
-from shared.legal.rules import Decision
+from shared.legal.rules import Decision, GroundStatus
 
 B = ExtraditionBasisKind
 MTE = "Model Treaty on Extradition (GA res. 45/116)"
@@ -229,27 +237,9 @@ class TestRefusal:
         assert decision.ok
 
 
-class TestConsultation:
-    def test_a_refusal_without_consultation_or_reason_is_rejected(self):
-        decision = refusal_consultation_requirement(
-            has_consultation_on_topic=False, no_consultation_reason=None
-        )
-
-        assert codes(decision) == [("consultation-required", "/no_consultation_reason")]
-        assert "UNTOC, art. 16(16)" in decision.violations[0].message
-
-    @pytest.mark.parametrize(
-        ("held", "reason"), [(True, None), (False, "The person's own request; no dialogue needed.")]
-    )
-    def test_a_consultation_or_a_recorded_reason_is_enough(self, held: bool, reason: str | None):
-        assert refusal_consultation_requirement(
-            has_consultation_on_topic=held, no_consultation_reason=reason
-        ).ok
-
-
 class TestExtraditeOrProsecute:
     def test_nationality_refusal_for_prosecution_yields_the_duty_to_prosecute(self):
-        (obligation,) = extradite_or_prosecute([G.nationality], Purpose.prosecution)
+        (obligation,) = extradite_or_prosecute(nationality=True, purpose=Purpose.prosecution)
 
         assert obligation.kind is ObligationKind.submit_for_prosecution
         for citation in (
@@ -264,9 +254,7 @@ class TestExtraditeOrProsecute:
         assert "at the request of the requesting State" in obligation.condition
 
     def test_nationality_refusal_for_enforcement_yields_the_enforcement_consideration(self):
-        (obligation,) = extradite_or_prosecute(
-            [G.death_penalty, G.nationality], Purpose.enforcement
-        )
+        (obligation,) = extradite_or_prosecute(nationality=True, purpose=Purpose.enforcement)
 
         assert obligation.kind is ObligationKind.consider_enforcing_sentence
         assert "UNTOC, art. 16(12)" in obligation.message
@@ -274,7 +262,7 @@ class TestExtraditeOrProsecute:
 
     @pytest.mark.parametrize("purpose", list(Purpose))
     def test_other_grounds_leave_no_obligation(self, purpose: Purpose):
-        assert extradite_or_prosecute([G.death_penalty, G.lapse_of_time], purpose) == ()
+        assert extradite_or_prosecute(nationality=False, purpose=purpose) == ()
 
 
 # --- legal bases and dual criminality ---
@@ -577,3 +565,112 @@ class TestEawTimeLimits:
                 country="MX",
                 tz=MEXICO_CITY,
             )
+
+
+# --- rules that the extradition service used to hold (now here, each tested) ---
+
+
+class TestPrimaryBasis:
+    def test_a_regional_instrument_or_treaty_gives_the_figures_before_a_convention(self):
+        c1988 = ExtraditionBasis(kind=B.c1988, name="1988 Convention")
+        assert primary_basis([c1988, US_MX]) is US_MX
+        assert primary_basis([c1988, MTE_TREATY, ECE_BASIS]) is ECE_BASIS
+        assert primary_basis([ECE_BASIS, EAW_BASIS]) is EAW_BASIS
+        assert primary_basis([c1988]) is c1988
+
+    def test_a_request_rests_on_a_basis(self):
+        with pytest.raises(ValueError):
+            primary_basis([])
+
+
+class TestNationalityGround:
+    def test_a_national_of_the_requested_state_may_be_refused_on_nationality(self):
+        decision = assess_nationality_ground(
+            [G.death_penalty, G.nationality], person_nationalities=["MX"], requested_country="MX"
+        )
+        assert decision.ok and "s. 11" in decision.reasons[0]
+
+    def test_not_a_foreigner(self):
+        decision = assess_nationality_ground(
+            [G.death_penalty, G.nationality], person_nationalities=["US"], requested_country="MX"
+        )
+        assert codes(decision) == [("nationality-ground-not-met", "/grounds/1")]
+        assert f"{MODEL_LAW}, s. 11" in decision.violations[0].citation
+
+    def test_other_grounds_are_not_its_business(self):
+        assert assess_nationality_ground(
+            [G.lapse_of_time], person_nationalities=[], requested_country="MX"
+        ).ok
+
+
+class TestStoredEawLimits:
+    ARRESTED = datetime(2026, 6, 1, 10, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+    @pytest.mark.parametrize(
+        ("kind", "days", "extended"),
+        [
+            (DeadlineKind.eaw_decision, 60, False),
+            (DeadlineKind.eaw_decision, 90, True),
+            (DeadlineKind.eaw_decision_after_consent, 10, False),
+            (DeadlineKind.eaw_decision_after_consent, 40, True),
+        ],
+    )
+    def test_a_running_limit_knows_whether_it_was_extended(
+        self, kind: DeadlineKind, days: int, extended: bool
+    ):
+        limit = eaw_decision_limit(
+            kind, started_at=self.ARRESTED, period_days=days, country="NL", tz="Europe/Amsterdam"
+        )
+        assert limit.kind is kind and limit.extended is extended
+        assert assess_eaw_extension(limit, reasons="Awaiting guarantees").ok is not extended
+
+    def test_only_a_decision_limit(self):
+        with pytest.raises(ValueError):
+            eaw_decision_limit(
+                DeadlineKind.surrender,
+                started_at=self.ARRESTED,
+                period_days=10,
+                country="NL",
+                tz="Europe/Amsterdam",
+            )
+
+
+class TestFormalRequestExtension:
+    @pytest.mark.parametrize(
+        ("new_due", "ok"),
+        [(date(2027, 1, 5), True), (date(2027, 1, 4), False), (date(2026, 12, 1), False)],
+    )
+    def test_an_extension_moves_the_due_date_later(self, new_due: date, ok: bool):
+        decision = assess_formal_request_extension(current_due=date(2027, 1, 4), new_due=new_due)
+        assert decision.ok is ok
+        if not ok:
+            assert codes(decision) == [("extension-not-later", "/new_due_date")]
+
+
+class TestRelease:
+    DUE = datetime(2027, 1, 4, 23, 59, 59, tzinfo=ZoneInfo(MEXICO_CITY))
+    CITED = "Extradition Treaty United States-Mexico (1978), art. 11 (verify)"
+
+    def test_only_once_the_limit_has_passed(self):
+        assert assess_release(
+            formal_request_due_at=self.DUE, citation=self.CITED, now=self.DUE + timedelta(seconds=1)
+        ).ok
+        early = assess_release(formal_request_due_at=self.DUE, citation=self.CITED, now=self.DUE)
+        (violation,) = early.violations
+        assert violation.code == "formal-request-limit-not-passed"
+        assert violation.citation == self.CITED
+        assert "2027-01-04T23:59:59-06:00" in violation.message
+
+    def test_not_when_no_limit_runs(self):
+        (violation,) = assess_release(
+            formal_request_due_at=None, citation=None, now=self.DUE
+        ).violations
+        assert "none is running" in violation.message
+        assert "16(4)" in violation.citation
+
+
+class TestConsentCitation:
+    def test_the_eaw_cites_the_framework_decision_and_the_rest_the_model_law(self):
+        assert consent_citation(B.eaw) == f"{EAW}, art. 13 (verify); {EAW}, art. 17(2)"
+        for kind in (B.mte, B.ece, B.bilateral_treaty, B.untoc):
+            assert consent_citation(kind) == f"{MODEL_LAW}, s. 27"

@@ -1,6 +1,6 @@
 """shared/legal/mla: measures, dual criminality, completeness and language of a request.
 
-Facts (DOMAIN.md "Mutual legal assistance"): the content of a request (UNTOC
+Facts (docs/domain.md "Mutual legal assistance"): the content of a request (UNTOC
 art. 18(15)): requesting authority; subject matter and nature of the
 investigation and the authority conducting it; a summary of the facts, except
 for service of judicial documents; the assistance sought and any procedure;
@@ -14,7 +14,7 @@ import pytest
 
 from services.directory.vocabulary import DualCriminalityMla
 from shared.legal.bases import BASIS_CITATIONS, LegalBasis, LegalBasisKind
-from shared.legal.mla import (
+from shared.legal.mla.request import (
     CHECKLIST,
     COERCIVE,
     MEASURE_CITATIONS,
@@ -29,8 +29,8 @@ from shared.legal.mla import (
     is_coercive,
     language_check,
 )
-from shared.legal.mla import DualCriminalityRule as DC
-from shared.legal.mla import Measure as M
+from shared.legal.mla.request import DualCriminalityRule as DC
+from shared.legal.mla.request import Measure as M
 
 COMPLETE = RequestFacts(
     requesting_authority="Spain, Ministry of Justice, Subdirectorate for International Cooperation",

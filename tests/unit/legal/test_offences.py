@@ -1,6 +1,6 @@
 """shared/legal/offences: the offence taxonomy.
 
-Facts (DOMAIN.md "Extradition"; the brief of the extradition issue): the
+Facts (docs/domain.md "Extradition"; the brief of the extradition issue): the
 taxonomy covers the 1988 art. 3(1) offences, the UNTOC offences (arts. 5, 6, 8,
 23), the UNCAC offences (arts. 15-20, 23-25) and the 32 offences of EAW art.
 2(2). The art. 3(1) offences are deemed extraditable between Parties (1988 art.
@@ -108,7 +108,7 @@ class TestCategories:
         assert eaw_category(category) is eaw
 
     def test_the_1988_flag_is_marked_verify(self):
-        # 1988 art. 6 and art. 3(10) were not read in the text (DOMAIN.md).
+        # 1988 art. 6 and art. 3(10) were not read in the text (docs/domain.md).
         assert "1988 Convention, art. 6(1)-(2) (verify)" in C1988_ART3_1_CITATION
         assert "1988 Convention, art. 3(10) (verify)" in C1988_ART3_1_CITATION
 

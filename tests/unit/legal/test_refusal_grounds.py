@@ -1,12 +1,12 @@
-"""shared/legal/grounds: refusal grounds per legal basis, postponement, consultation.
+"""shared/legal/mla/grounds: refusal grounds per legal basis, postponement.
 
-Facts (DOMAIN.md "Mutual legal assistance"): bank secrecy is never a ground
+Facts (docs/domain.md "Mutual legal assistance"): bank secrecy is never a ground
 (1988 art. 7(5); UNTOC art. 18(8)), nor the fiscal nature of the offence alone
 (UNTOC art. 18(22)); grounds under the conventions are UNTOC art. 18(21) / 1988
 art. 7(15), under the Model Treaty art. 4(1); lack of dual criminality only
 where the requested State requires it (UNTOC art. 18(9)); reasons for any
-refusal (UNTOC art. 18(23); 1988 art. 7(16)); consultation before refusal or
-postponement (UNTOC art. 18(26)).
+refusal (UNTOC art. 18(23); 1988 art. 7(16)). The consultation before a refusal or
+postponement (UNTOC art. 18(26)) is tested in test_consultation.py.
 """
 
 from __future__ import annotations
@@ -14,18 +14,16 @@ from __future__ import annotations
 import pytest
 
 from shared.legal.bases import LegalBasisKind as B
-from shared.legal.grounds import (
+from shared.legal.mla.grounds import (
     NEVER_GROUNDS,
-    GroundStatus,
     assess_postponement,
     assess_refusal,
     catalogue,
-    consultation_requirement,
 )
-from shared.legal.grounds import RefusalGround as G
-from shared.legal.mla import DualCriminalityRule as DC
-from shared.legal.mla import Measure as M
-from shared.legal.rules import Decision, Violation, merge
+from shared.legal.mla.grounds import RefusalGround as G
+from shared.legal.mla.request import DualCriminalityRule as DC
+from shared.legal.mla.request import Measure as M
+from shared.legal.rules import Decision, GroundStatus, Violation, merge
 
 REASONS = "Execution would reveal the identity of an undercover officer."
 
@@ -260,52 +258,13 @@ class TestPostponement:
         assert "UNTOC, art. 18(25)" in decision.reasons[0]
 
 
-class TestConsultation:
-    @pytest.mark.parametrize(
-        ("has_consultation", "no_consultation_reason", "ok"),
-        [
-            (True, None, True),
-            (True, "also recorded", True),
-            (False, "Urgent: the evidence would be destroyed before any answer.", True),
-            (False, None, False),
-            (False, "", False),
-            (False, "   ", False),
-        ],
-    )
-    def test_refusal_needs_a_consultation_unless_a_reason_is_recorded(
-        self, has_consultation: bool, no_consultation_reason: str | None, ok: bool
-    ):
-        decision = consultation_requirement(
-            has_consultation_on_topic=has_consultation,
-            no_consultation_reason=no_consultation_reason,
-        )
-
-        assert decision.ok is ok
-        assert decision.reasons or decision.violations
-        if not ok:
-            (violation,) = decision.violations
-            assert violation.code == "consultation-required"
-            assert violation.pointer == "/no_consultation_reason"
-            assert violation.citation == "UNTOC, art. 18(26); Plan of Action 2009, para. 56(c)"
-
-    def test_the_message_names_the_action(self):
-        decision = consultation_requirement(
-            has_consultation_on_topic=False, no_consultation_reason=None, action="postponement"
-        )
-
-        assert decision.violations[0].message.startswith("A postponement needs")
-
-
 class TestDecision:
-    def test_a_refusal_merges_the_ground_and_consultation_rules(self):
-        decision = merge(
-            refuse([G.bank_secrecy]),
-            consultation_requirement(has_consultation_on_topic=False, no_consultation_reason=None),
-        )
+    def test_decisions_merge_in_order(self):
+        decision = merge(refuse([G.bank_secrecy]), assess_postponement(reasons=None))
 
         assert [v.code for v in decision.violations] == [
             "forbidden-refusal-ground",
-            "consultation-required",
+            "reasons-required",
         ]
         assert not decision.ok
 

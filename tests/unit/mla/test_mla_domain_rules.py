@@ -1,10 +1,10 @@
 """The MLA domain's rules, pure and table-driven: completeness, language, refusal grounds
-(forbidden ones first), consultation, dual criminality for coercive measures only,
-postponement, execution, and the deadlines each decision asks for."""
+(forbidden ones first), consultation (one that heard the requesting State), dual
+criminality for coercive measures only, postponement, execution, the counterpart's
+steps recorded by hand, and the deadlines each decision asks for."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from uuid import uuid4
 
@@ -13,89 +13,156 @@ import pytest
 from services.mla import domain
 from services.mla.domain import (
     Action,
-    Actor,
-    Authority,
     Case,
     DeadlineKind,
     ExecutionOutcome,
-    MeasureState,
+    MeasureRecord,
     MeasureStatus,
     Policy,
-    ReceivedVia,
     State,
 )
-from shared.casework.deadlines import Close, Open, Pause, Resume
-from shared.casework.state_machine import InvalidTransition, MissingRole, Side
+from shared.casework.case import Authority, PersonFacts
+from shared.casework.deadlines import Close, DeadlinePlan, Open, Pause, Resume
+from shared.casework.errors import CaseConflict, InvalidTransition, MissingRole, RuleBroken
+from shared.casework.outcome import Outcome
+from shared.casework.parties import Actor
+from shared.casework.state_machine import Side
+from shared.casework.vocabulary import PersonKind, PersonRole, ReceivedVia
 from shared.legal.bases import LegalBasis, LegalBasisKind
-from shared.legal.grounds import RefusalGround
-from shared.legal.mla import DualCriminalityRule, Measure, MeasureSought, RequestFacts
-from shared.problems import Conflict, UnprocessableContent
+from shared.legal.consultation import Consultation, ConsultationOutcome, ConsultationTopic
+from shared.legal.mla.grounds import RefusalGround
+from shared.legal.mla.request import DualCriminalityRule, Measure, MeasureSought, PersonConcerned
 
 NOW = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)
-SPAIN = Authority("ES-MJ", "ES", "Europe/Madrid", ("es",))
-COLOMBIA = Authority("CO-MJD", "CO", "America/Bogota", ("es",))
-PROSECUTORS = Authority("CO-FGN", "CO", "America/Bogota", ("es",))
-NETHERLANDS = Authority("NL-MJV", "NL", "Europe/Amsterdam", ("nl", "en"))
+SPAIN = Authority(code="ES-MJ", country="ES", time_zone="Europe/Madrid", accepted_languages=("es",))
+COLOMBIA = Authority(
+    code="CO-MJD", country="CO", time_zone="America/Bogota", accepted_languages=("es",)
+)
+PROSECUTORS = Authority(
+    code="CO-FGN", country="CO", time_zone="America/Bogota", accepted_languages=("es",)
+)
+NETHERLANDS = Authority(
+    code="NL-MJV", country="NL", time_zone="Europe/Amsterdam", accepted_languages=("nl", "en")
+)
 
 OFFICER = frozenset({"case_officer"})
 SUPERVISOR = frozenset({"supervisor", "case_officer"})
 REQUESTING = Actor(Side.requesting, OFFICER)
 REQUESTED = Actor(Side.requested, OFFICER)
 REQUESTED_SUPERVISOR = Actor(Side.requested, SUPERVISOR)
+EXECUTING = Actor(Side.executing, OFFICER)
 
-RECORDS = MeasureState(uuid4(), Measure.documents_and_records, "Accounts", MeasureStatus.pending)
-HEARING = MeasureState(uuid4(), Measure.videoconference_hearing, "Witness", MeasureStatus.pending)
-
-FACTS = RequestFacts(
-    requesting_authority="ES-MJ",
-    investigation_subject="Cocaine shipments",
-    conducting_authority="Audiencia Nacional",
-    summary_of_facts="Containers of fruit",
-    measures=(
-        MeasureSought(measure=Measure.documents_and_records, details="Accounts"),
-        MeasureSought(measure=Measure.videoconference_hearing, details="Witness"),
-    ),
-    purpose="Trace the payments",
+RECORDS = MeasureRecord(
+    id=uuid4(),
+    measure=Measure.documents_and_records,
+    details="Accounts",
+    status=MeasureStatus.pending,
+)
+HEARING = MeasureRecord(
+    id=uuid4(),
+    measure=Measure.videoconference_hearing,
+    details="Witness",
+    status=MeasureStatus.pending,
+)
+WITNESS = PersonFacts(
+    id=uuid4(),
+    kind=PersonKind.natural,
+    role=PersonRole.witness,
+    name="Ana Pérez",
+    nationalities=("CO",),
+    location="Cartagena",
+    pseudonym="Witness A",
 )
 
 DRAFT = Case(
     id=uuid4(),
-    state=State.draft,
     version=1,
+    state=State.draft,
+    requesting_authority="ES-MJ",
+    requesting_country="ES",
+    requested_authority="CO-MJD",
+    requested_country="CO",
     created_by_side=Side.requesting,
     disclosed=False,
     counterpart_uses_comity=True,
-    requesting_authority="ES-MJ",
-    requested_authority="CO-MJD",
-    executing_authority=None,
+    created_at=NOW,
+    updated_at=NOW,
     legal_bases=(
         LegalBasis(kind=LegalBasisKind.untoc, name="UNTOC"),
         LegalBasis(kind=LegalBasisKind.c1988, name="1988 Convention"),
     ),
     measures=(RECORDS, HEARING),
-    facts=FACTS,
+    investigation_subject="Cocaine shipments",
+    conducting_authority="Audiencia Nacional",
+    summary_of_facts="Containers of fruit",
+    purpose="Trace the payments",
     language="es",
     suggested_deadline=date(2027, 1, 29),
+    persons=(WITNESS,),
 )
-ACKNOWLEDGED = replace(DRAFT, state=State.acknowledged, disclosed=True)
+ACKNOWLEDGED = DRAFT.evolve(state=State.acknowledged, disclosed=True)
 
 
-def problem_of(error: pytest.ExceptionInfo[UnprocessableContent]) -> list[tuple[str, str]]:
+def consulted(
+    topic: ConsultationTopic = ConsultationTopic.before_refusal,
+    *,
+    heard: bool = True,
+    closed: bool = False,
+    outcome: ConsultationOutcome | None = None,
+) -> Consultation:
+    return Consultation(topic=topic, closed=closed, outcome=outcome, requesting_state_heard=heard)
+
+
+HEARD_ON_REFUSAL = consulted()
+HEARD_ON_POSTPONEMENT = consulted(ConsultationTopic.before_postponement)
+
+
+def issues_of(error: pytest.ExceptionInfo[RuleBroken]) -> list[tuple[str, str]]:
     return [(e.code or "", e.pointer) for e in error.value.errors]
+
+
+def event_names(outcome: Outcome[Case]) -> list[str]:
+    return [emitted.contract.event for emitted in outcome.events]
+
+
+def opened(outcome: Outcome[Case]) -> dict[str, DeadlinePlan]:
+    return {op.plan.kind: op.plan for op in outcome.deadlines if isinstance(op, Open)}
+
+
+def send(case: Case, actor: Actor = REQUESTING, **changes):
+    arguments = {
+        "now": NOW,
+        "requesting": SPAIN,
+        "requested": COLOMBIA,
+        "translations": [],
+        "policy": Policy(),
+        **changes,
+    }
+    return domain.send(case, actor, **arguments)
 
 
 class TestSending:
     def test_a_complete_request_is_sent_with_its_deadlines_on_the_requested_states_calendar(self):
-        outcome = domain.send(
-            DRAFT, REQUESTING, now=NOW, requested=COLOMBIA, translations=[], policy=Policy()
-        )
-        assert outcome.state is State.sent and outcome.assign_reference
-        assert outcome.events == ("sent",)
-        plans = {op.plan.kind: op.plan for op in outcome.deadlines if isinstance(op, Open)}
-        assert plans[DeadlineKind.acknowledgement].due.date == date(2026, 11, 23)
-        assert plans[DeadlineKind.acknowledgement].calendar.country == "CO"
-        assert plans[DeadlineKind.acknowledgement].pausable
-        assert plans[DeadlineKind.requested_deadline].due.date == date(2027, 1, 29)
+        outcome = send(DRAFT)
+        assert outcome.case.state is State.sent
+        assert outcome.case.disclosed and outcome.case.sent_at == NOW
+        # The reference is assigned now, its year the requesting authority's.
+        assert outcome.reference_time_zone == "Europe/Madrid"
+        assert event_names(outcome) == ["sent"]
+        plans = opened(outcome)
+        ack = plans[DeadlineKind.acknowledgement]
+        assert ack.due.date == date(2026, 11, 23)
+        assert ack.calendar.country == "CO" and ack.calendar.time_zone == "America/Bogota"
+        assert ack.responsible_side is Side.requested and ack.pausable
+        assert "UNTOC, art. 18(24)" in ack.citation
+        requested = plans[DeadlineKind.requested_deadline]
+        assert requested.due.date == date(2027, 1, 29)
+        assert requested.calendar.country == "CO"
+        assert requested.citation == "UNTOC, art. 18(24)"
+
+    def test_without_a_suggested_deadline_only_the_acknowledgement_is_opened(self):
+        outcome = send(DRAFT.evolve(suggested_deadline=None))
+        assert set(opened(outcome)) == {DeadlineKind.acknowledgement}
 
     def test_a_legal_basis_may_set_its_own_acknowledgement_period(self):
         treaty = LegalBasis(
@@ -103,62 +170,61 @@ class TestSending:
             name="Spain-Colombia treaty",
             parameters={"acknowledgement_working_days": 5},
         )
-        case = replace(DRAFT, legal_bases=(treaty,))
-        outcome = domain.send(
-            case, REQUESTING, now=NOW, requested=COLOMBIA, translations=[], policy=Policy()
+        outcome = send(DRAFT.evolve(legal_bases=(treaty,)))
+        assert opened(outcome)[DeadlineKind.acknowledgement].due.date == date(2026, 11, 13)
+
+    def test_the_checklist_reads_the_cases_own_fields_and_persons(self):
+        facts = DRAFT.facts
+        assert facts.requesting_authority == "ES-MJ"
+        assert facts.purpose == "Trace the payments"
+        assert facts.measures == (
+            MeasureSought(measure=Measure.documents_and_records, details="Accounts"),
+            MeasureSought(measure=Measure.videoconference_hearing, details="Witness"),
         )
-        [ack] = [
-            op.plan
-            for op in outcome.deadlines
-            if isinstance(op, Open) and op.plan.kind == DeadlineKind.acknowledgement
-        ]
-        assert ack.due.date == date(2026, 11, 13)
+        assert facts.persons == (
+            PersonConcerned(identity="Ana Pérez", location="Cartagena", nationalities=("CO",)),
+        )
+        assert DRAFT.evolve(purpose="Seize the proceeds").facts.purpose == "Seize the proceeds"
 
     @pytest.mark.parametrize(
-        ("facts", "pointers"),
+        ("changes", "pointers"),
         [
-            (FACTS.model_copy(update={"purpose": None}), ["/purpose"]),
-            (FACTS.model_copy(update={"purpose": "  "}), ["/purpose"]),
+            ({"purpose": None}, ["/purpose"]),
+            ({"purpose": "  "}, ["/purpose"]),
             (
-                FACTS.model_copy(update={"conducting_authority": None, "summary_of_facts": ""}),
+                {"conducting_authority": None, "summary_of_facts": ""},
                 ["/conducting_authority", "/summary_of_facts"],
             ),
-            (FACTS.model_copy(update={"measures": ()}), ["/measures"]),
+            ({"measures": ()}, ["/measures"]),
             (
-                FACTS.model_copy(
-                    update={"measures": (MeasureSought(measure=Measure.search_and_seizure),)}
-                ),
+                {"measures": (MeasureRecord(id=uuid4(), measure=Measure.search_and_seizure),)},
                 ["/measures/0/details"],
             ),
             # Service of documents needs no summary of the facts (UNTOC art. 18(15)(c)).
             (
-                FACTS.model_copy(
-                    update={
-                        "summary_of_facts": None,
-                        "measures": (
-                            MeasureSought(
-                                measure=Measure.service_of_judicial_documents, details="Summons"
-                            ),
+                {
+                    "summary_of_facts": None,
+                    "measures": (
+                        MeasureRecord(
+                            id=uuid4(),
+                            measure=Measure.service_of_judicial_documents,
+                            details="Summons",
                         ),
-                    }
-                ),
+                    ),
+                },
                 [],
             ),
         ],
     )
-    def test_completeness_names_every_missing_element(self, facts, pointers):
-        case = replace(DRAFT, facts=facts)
+    def test_completeness_names_every_missing_element(self, changes, pointers):
+        case = DRAFT.evolve(**changes)
         if not pointers:
-            domain.send(
-                case, REQUESTING, now=NOW, requested=COLOMBIA, translations=[], policy=Policy()
-            )
+            assert send(case).case.state is State.sent
             return
-        with pytest.raises(UnprocessableContent) as raised:
-            domain.send(
-                case, REQUESTING, now=NOW, requested=COLOMBIA, translations=[], policy=Policy()
-            )
-        assert raised.value.code == "request-incomplete"
-        assert [p for _, p in problem_of(raised)] == pointers
+        with pytest.raises(RuleBroken) as raised:
+            send(case)
+        assert raised.value.problem_code == "request-incomplete"
+        assert issues_of(raised) == [("request-incomplete", p) for p in pointers]
         assert "UNTOC, art. 18(15)" in (raised.value.citation or "")
 
     @pytest.mark.parametrize(
@@ -166,49 +232,29 @@ class TestSending:
     )
     def test_language_needs_an_accepted_one_or_a_translation_into_one(self, translations, sent):
         if sent:
-            domain.send(
-                DRAFT,
-                REQUESTING,
-                now=NOW,
-                requested=NETHERLANDS,
-                translations=translations,
-                policy=Policy(),
-            )
+            outcome = send(DRAFT, requested=NETHERLANDS, translations=translations)
+            assert outcome.case.state is State.sent
             return
-        with pytest.raises(UnprocessableContent) as raised:
-            domain.send(
-                DRAFT,
-                REQUESTING,
-                now=NOW,
-                requested=NETHERLANDS,
-                translations=translations,
-                policy=Policy(),
-            )
-        assert raised.value.code == "language-not-accepted"
+        with pytest.raises(RuleBroken) as raised:
+            send(DRAFT, requested=NETHERLANDS, translations=translations)
+        assert raised.value.problem_code == "language-not-accepted"
+        assert issues_of(raised) == [("language-not-accepted", "/language")]
         assert "UNTOC, art. 18(14)" in (raised.value.citation or "")
 
     def test_a_withdrawn_authority_is_not_sent_to(self):
-        with pytest.raises(UnprocessableContent) as raised:
-            domain.send(
-                DRAFT,
-                REQUESTING,
-                now=NOW,
-                requested=replace(COLOMBIA, withdrawn=True),
-                translations=[],
-                policy=Policy(),
-            )
-        assert raised.value.code == "authority-withdrawn"
+        with pytest.raises(RuleBroken) as raised:
+            send(DRAFT, requested=COLOMBIA.model_copy(update={"withdrawn": True}))
+        assert raised.value.problem_code == "authority-withdrawn"
+        assert issues_of(raised) == [("authority-withdrawn", "/requested_authority")]
 
     def test_only_the_requesting_side_sends_its_draft(self):
         with pytest.raises(InvalidTransition):
-            domain.send(
-                DRAFT, REQUESTED, now=NOW, requested=COLOMBIA, translations=[], policy=Policy()
-            )
+            send(DRAFT, REQUESTED)
 
 
 class TestRegistration:
     def test_the_clock_runs_from_the_date_of_receipt(self):
-        case = replace(DRAFT, created_by_side=Side.requested, counterpart_uses_comity=False)
+        case = DRAFT.evolve(created_by_side=Side.requested, counterpart_uses_comity=False)
         outcome = domain.register(
             case,
             REQUESTED,
@@ -219,17 +265,18 @@ class TestRegistration:
             requested=COLOMBIA,
             policy=Policy(),
         )
-        assert outcome.state is State.received
-        [ack] = [
-            op.plan
-            for op in outcome.deadlines
-            if isinstance(op, Open) and op.plan.kind == DeadlineKind.acknowledgement
-        ]
-        assert ack.due.date == date(2026, 11, 18)
+        assert outcome.case.state is State.received and outcome.case.disclosed
+        assert outcome.case.received_on == date(2026, 11, 3)
+        assert outcome.case.received_via is ReceivedVia.diplomatic_channel
+        assert outcome.case.their_reference == "PA-1"
+        assert outcome.reference_time_zone == "America/Bogota"
+        assert event_names(outcome) == ["registered"]
+        ack = opened(outcome)[DeadlineKind.acknowledgement]
+        assert ack.due.date == date(2026, 11, 18) and ack.calendar.country == "CO"
 
     def test_a_date_of_receipt_in_the_future_is_refused(self):
-        case = replace(DRAFT, created_by_side=Side.requested)
-        with pytest.raises(UnprocessableContent):
+        case = DRAFT.evolve(created_by_side=Side.requested)
+        with pytest.raises(RuleBroken) as raised:
             domain.register(
                 case,
                 REQUESTED,
@@ -240,9 +287,31 @@ class TestRegistration:
                 requested=COLOMBIA,
                 policy=Policy(),
             )
+        assert [p for _, p in issues_of(raised)] == ["/received_on"]
 
 
 GOOD = {"reasons": "Security", "no_consultation_reason": "Consulted by phone"}
+
+
+def refuse(
+    case: Case = ACKNOWLEDGED,
+    actor: Actor = REQUESTED_SUPERVISOR,
+    *,
+    grounds=(RefusalGround.essential_interests,),
+    reasons: str | None = "Security",
+    consultations=(),
+    no_consultation_reason: str | None = None,
+    dual_criminality: DualCriminalityRule = DualCriminalityRule.coercive_measures_only,
+):
+    return domain.refuse(
+        case,
+        actor,
+        grounds=list(grounds),
+        reasons=reasons,
+        consultations=list(consultations),
+        no_consultation_reason=no_consultation_reason,
+        dual_criminality=dual_criminality,
+    )
 
 
 class TestRefusal:
@@ -282,57 +351,98 @@ class TestRefusal:
         ],
     )
     def test_grounds_roles_reasons_and_consultation(self, grounds, actor, extra, expected):
-        def refuse():
-            return domain.refuse(
+        def attempt():
+            return refuse(
                 ACKNOWLEDGED,
                 actor,
                 grounds=grounds,
                 reasons=extra.get("reasons"),
-                consultation_held=False,
                 no_consultation_reason=extra.get("no_consultation_reason"),
-                dual_criminality=DualCriminalityRule.coercive_measures_only,
             )
 
         if expected is None:
-            outcome = refuse()
-            assert outcome.state is State.refused
-            assert outcome.changes["decisions.refusal"]["citations"] == [
+            outcome = attempt()
+            assert outcome.case.state is State.refused
+            refusal = outcome.case.decisions.refusal
+            assert refusal is not None
+            assert refusal.citations == (
                 "1988 Convention, art. 7(15)(b)",
                 "UNTOC, art. 18(21)(b)",
-            ]
+            )
+            assert refusal.grounds == (RefusalGround.essential_interests,)
+            assert refusal.consultation_held is False
+            assert refusal.no_consultation_reason == "Consulted by phone"
+            assert event_names(outcome) == ["refused"]
             assert outcome.deadlines == (Close(None, "refused", waived=True),)
             return
-        error = MissingRole if expected == "forbidden" else UnprocessableContent
+        error = MissingRole if expected == "forbidden" else RuleBroken
         with pytest.raises(error) as raised:
-            refuse()
-        assert raised.value.code == expected
+            attempt()
+        assert raised.value.problem_code == expected
 
     def test_bank_secrecy_cites_the_conventions(self):
-        with pytest.raises(UnprocessableContent) as raised:
-            domain.refuse(
-                ACKNOWLEDGED,
-                REQUESTED,
+        with pytest.raises(RuleBroken) as raised:
+            refuse(
+                actor=REQUESTED,
                 grounds=[RefusalGround.bank_secrecy],
                 reasons="x",
-                consultation_held=True,
-                no_consultation_reason=None,
+                consultations=[HEARD_ON_REFUSAL],
                 dual_criminality=DualCriminalityRule.never,
             )
         citation = raised.value.citation or ""
         assert "1988 Convention, art. 7(5)" in citation and "UNTOC, art. 18(8)" in citation
-        assert problem_of(raised) == [("forbidden-refusal-ground", "/grounds/0")]
+        assert issues_of(raised) == [("forbidden-refusal-ground", "/grounds/0")]
 
-    def test_a_consultation_held_on_the_refusal_is_enough(self):
-        outcome = domain.refuse(
-            ACKNOWLEDGED,
-            REQUESTED_SUPERVISOR,
-            grounds=[RefusalGround.essential_interests],
-            reasons="Security",
-            consultation_held=True,
-            no_consultation_reason=None,
-            dual_criminality=DualCriminalityRule.never,
+    def test_a_refusal_of_a_finished_request_is_a_409_before_its_grounds(self):
+        with pytest.raises(InvalidTransition):
+            refuse(ACKNOWLEDGED.evolve(state=State.refused), grounds=[RefusalGround.bank_secrecy])
+
+    @pytest.mark.parametrize(
+        ("consultations", "held"),
+        [
+            # The requesting State wrote in it (or its answer was recorded by hand).
+            ([consulted()], True),
+            ([consulted(closed=True, outcome=ConsultationOutcome.no_agreement)], True),
+            # Closed with an outcome that concludes it, even without a message from it.
+            ([consulted(heard=False, closed=True, outcome=ConsultationOutcome.resolved)], True),
+            (
+                [consulted(ConsultationTopic.before_postponement), consulted()],
+                True,
+            ),
+            # Only the refusing side's own message: nobody was consulted.
+            ([consulted(heard=False)], False),
+            (
+                [consulted(heard=False, closed=True, outcome=ConsultationOutcome.no_longer_needed)],
+                False,
+            ),
+            ([consulted(heard=False, closed=True)], False),
+            # A consultation on another question is not one on the refusal.
+            ([consulted(ConsultationTopic.before_postponement)], False),
+            ([consulted(ConsultationTopic.execution_question)], False),
+            ([], False),
+        ],
+    )
+    def test_only_a_consultation_that_heard_the_requesting_state_counts(self, consultations, held):
+        if held:
+            outcome = refuse(consultations=consultations)
+            assert outcome.case.state is State.refused
+            assert outcome.case.decisions.refusal.consultation_held is True
+            [emitted] = outcome.events
+            assert emitted.fields.consultation_held is True
+            assert any("A consultation on the refusal was held" in n for n in outcome.notes)
+            return
+        with pytest.raises(RuleBroken) as raised:
+            refuse(consultations=consultations)
+        assert issues_of(raised) == [("consultation-required", "/no_consultation_reason")]
+        assert "UNTOC, art. 18(26)" in (raised.value.citation or "")
+
+    def test_an_unheard_consultation_still_leaves_the_supervisors_recorded_reason(self):
+        outcome = refuse(
+            consultations=[consulted(heard=False)], no_consultation_reason="Urgent: no time"
         )
-        assert outcome.changes["decisions.refusal"]["consultation_held"] is True
+        refusal = outcome.case.decisions.refusal
+        assert refusal.consultation_held is False
+        assert refusal.no_consultation_reason == "Urgent: no time"
 
     @pytest.mark.parametrize(
         ("rule", "measures", "allowed"),
@@ -343,7 +453,7 @@ class TestRefusal:
             # Only what is still pending is refused: the records were delivered.
             (
                 DualCriminalityRule.coercive_measures_only,
-                (replace(RECORDS, status=MeasureStatus.executed), HEARING),
+                (RECORDS.model_copy(update={"status": MeasureStatus.executed}), HEARING),
                 False,
             ),
             (DualCriminalityRule.never, (RECORDS,), False),
@@ -353,243 +463,379 @@ class TestRefusal:
     def test_dual_criminality_only_where_the_requested_state_requires_it(
         self, rule, measures, allowed
     ):
-        def refuse():
-            return domain.refuse(
-                replace(ACKNOWLEDGED, measures=measures),
-                REQUESTED_SUPERVISOR,
+        def attempt():
+            return refuse(
+                ACKNOWLEDGED.evolve(measures=measures),
                 grounds=[RefusalGround.lack_of_dual_criminality],
                 **GOOD,
-                consultation_held=False,
                 dual_criminality=rule,
             )
 
         if allowed:
-            assert refuse().state is State.refused
+            assert attempt().case.state is State.refused
             return
-        with pytest.raises(UnprocessableContent) as raised:
-            refuse()
-        assert raised.value.code == "dual-criminality-not-required"
+        with pytest.raises(RuleBroken) as raised:
+            attempt()
+        assert raised.value.problem_code == "dual-criminality-not-required"
+        assert issues_of(raised) == [("dual-criminality-not-required", "/grounds/0")]
         assert "UNTOC, art. 18(9)" in (raised.value.citation or "")
 
     def test_the_1988_convention_alone_has_no_dual_criminality_ground(self):
-        case = replace(
-            ACKNOWLEDGED, legal_bases=(LegalBasis(kind=LegalBasisKind.c1988, name="1988"),)
+        case = ACKNOWLEDGED.evolve(
+            legal_bases=(LegalBasis(kind=LegalBasisKind.c1988, name="1988"),)
         )
-        with pytest.raises(UnprocessableContent) as raised:
-            domain.refuse(
+        with pytest.raises(RuleBroken) as raised:
+            refuse(
                 case,
-                REQUESTED_SUPERVISOR,
                 grounds=[RefusalGround.lack_of_dual_criminality],
                 **GOOD,
-                consultation_held=False,
                 dual_criminality=DualCriminalityRule.always,
             )
-        assert raised.value.code == "ground-not-available"
+        assert raised.value.problem_code == "ground-not-available"
+
+
+def postpone(
+    case: Case = ACKNOWLEDGED,
+    actor: Actor = REQUESTED_SUPERVISOR,
+    *,
+    reasons: str | None = "Ongoing investigation",
+    until: date | None = None,
+    consultations=(HEARD_ON_POSTPONEMENT,),
+    no_consultation_reason: str | None = None,
+):
+    return domain.postpone(
+        case,
+        actor,
+        now=NOW,
+        reasons=reasons,
+        until=until,
+        consultations=list(consultations),
+        no_consultation_reason=no_consultation_reason,
+        requested=COLOMBIA,
+    )
 
 
 class TestPostponement:
     def test_reasons_and_consultation_are_required(self):
-        with pytest.raises(UnprocessableContent) as raised:
-            domain.postpone(
-                ACKNOWLEDGED,
-                REQUESTED_SUPERVISOR,
-                now=NOW,
-                reasons=None,
-                until=None,
-                consultation_held=False,
-                no_consultation_reason=None,
-                requested=COLOMBIA,
-            )
-        assert [code for code, _ in problem_of(raised)] == [
-            "reasons-required",
-            "consultation-required",
+        with pytest.raises(RuleBroken) as raised:
+            postpone(reasons=None, consultations=[])
+        assert issues_of(raised) == [
+            ("reasons-required", "/reasons"),
+            ("consultation-required", "/no_consultation_reason"),
         ]
 
+    @pytest.mark.parametrize(
+        "consultation",
+        [
+            consulted(ConsultationTopic.before_postponement, heard=False),
+            consulted(
+                ConsultationTopic.before_postponement,
+                heard=False,
+                closed=True,
+                outcome=ConsultationOutcome.no_longer_needed,
+            ),
+            # The consultation on a refusal is not one on a postponement.
+            HEARD_ON_REFUSAL,
+        ],
+    )
+    def test_a_consultation_that_did_not_hear_the_requesting_state_is_not_enough(
+        self, consultation
+    ):
+        with pytest.raises(RuleBroken) as raised:
+            postpone(consultations=[consultation])
+        assert issues_of(raised) == [("consultation-required", "/no_consultation_reason")]
+
     def test_a_postponement_remembers_where_to_resume_and_when_it_ends(self):
-        case = replace(ACKNOWLEDGED, state=State.partially_executed)
-        outcome = domain.postpone(
-            case,
-            REQUESTED_SUPERVISOR,
-            now=NOW,
-            reasons="Ongoing investigation",
-            until=date(2026, 12, 1),
-            consultation_held=True,
-            no_consultation_reason=None,
-            requested=COLOMBIA,
-        )
-        assert outcome.state is State.postponed
-        assert outcome.changes["resume_state"] == "partially_executed"
+        case = ACKNOWLEDGED.evolve(state=State.partially_executed)
+        outcome = postpone(case, until=date(2026, 12, 1))
+        assert outcome.case.state is State.postponed
+        assert outcome.case.resume_state is State.partially_executed
+        postponement = outcome.case.decisions.postponement
+        assert postponement is not None
+        assert postponement.until == date(2026, 12, 1) and postponement.consultation_held
+        assert event_names(outcome) == ["postponed"]
         [end] = [op.plan for op in outcome.deadlines if isinstance(op, Open)]
         assert end.kind == DeadlineKind.postponement_end and end.due.date == date(2026, 12, 1)
-        back = domain.resume(
-            replace(case, state=State.postponed, resume_state=State.partially_executed), REQUESTED
-        )
-        assert back.state is State.partially_executed
+        assert end.calendar.country == "CO" and end.citation == "UNTOC, art. 18(25)"
+        back = domain.resume(outcome.case, REQUESTED)
+        assert back.case.state is State.partially_executed and back.case.resume_state is None
+        assert event_names(back) == ["resumed"]
+        assert back.deadlines == (Close(frozenset({DeadlineKind.postponement_end}), "resumed"),)
 
-    def test_an_end_in_the_past_is_refused(self):
-        with pytest.raises(UnprocessableContent):
-            domain.postpone(
-                ACKNOWLEDGED,
-                REQUESTED_SUPERVISOR,
-                now=NOW,
-                reasons="x",
-                until=date(2026, 11, 6),
-                consultation_held=True,
-                no_consultation_reason=None,
-                requested=COLOMBIA,
-            )
+    def test_a_supervisors_recorded_reason_stands_for_the_consultation(self):
+        outcome = postpone(consultations=[], no_consultation_reason="Urgent")
+        postponement = outcome.case.decisions.postponement
+        assert postponement.consultation_held is False
+        assert postponement.no_consultation_reason == "Urgent"
+        assert outcome.deadlines == ()
+
+    @pytest.mark.parametrize("until", [date(2026, 11, 6), date(2026, 11, 5)])
+    def test_an_end_today_or_in_the_past_is_refused(self, until):
+        with pytest.raises(RuleBroken) as raised:
+            postpone(reasons="x", until=until)
+        assert issues_of(raised) == [("validation-error", "/until")]
+        assert "UNTOC, art. 18(25)" in (raised.value.citation or "")
 
     def test_a_case_officer_may_not_postpone(self):
         with pytest.raises(MissingRole):
-            domain.postpone(
-                ACKNOWLEDGED,
-                REQUESTED,
-                now=NOW,
-                reasons="x",
-                until=None,
-                consultation_held=True,
-                no_consultation_reason=None,
-                requested=COLOMBIA,
-            )
+            postpone(actor=REQUESTED, reasons="x")
 
 
 class TestAdditionalInformation:
     def test_asking_pauses_the_requested_clock_and_opens_one_for_the_requesting_side(self):
-        case = replace(ACKNOWLEDGED, state=State.forwarded)
+        case = ACKNOWLEDGED.evolve(state=State.forwarded)
         outcome = domain.request_additional_information(
             case,
             REQUESTED,
+            when=NOW,
             now=NOW,
             questions="Which branch?",
             answer_within_days=None,
             requesting=SPAIN,
             policy=Policy(additional_information_days=30),
         )
-        assert outcome.state is State.additional_information_requested
-        assert outcome.changes["resume_state"] == "forwarded"
-        pause, opened = outcome.deadlines
-        assert isinstance(pause, Pause) and isinstance(opened, Open)
-        assert opened.plan.responsible_side is Side.requesting
-        assert opened.plan.calendar.country == "ES" and opened.plan.due.date == date(2026, 12, 7)
+        assert outcome.case.state is State.additional_information_requested
+        assert outcome.case.resume_state is State.forwarded
+        assert event_names(outcome) == ["additional_information_requested"]
+        pause, opening = outcome.deadlines
+        assert isinstance(pause, Pause) and isinstance(opening, Open)
+        plan = opening.plan
+        assert plan.kind == DeadlineKind.additional_information_answer
+        assert plan.responsible_side is Side.requesting
+        assert plan.calendar.country == "ES" and plan.due.date == date(2026, 12, 7)
+        assert plan.citation == "UNTOC, art. 18(16)"
         answered = domain.answer_additional_information(
-            replace(
-                case, state=State.additional_information_requested, resume_state=State.forwarded
-            ),
-            REQUESTING,
-            answer="Branch 12",
-            document_ids=[],
+            outcome.case, REQUESTING, answer="Branch 12", document_ids=[]
         )
-        assert answered.state is State.forwarded
-        assert any(isinstance(op, Resume) for op in answered.deadlines)
+        assert answered.case.state is State.forwarded and answered.case.resume_state is None
+        assert event_names(answered) == ["additional_information_answered"]
+        close, resume = answered.deadlines
+        assert close == Close(frozenset({DeadlineKind.additional_information_answer}), "answered")
+        assert isinstance(resume, Resume)
 
 
 class TestForwarding:
     def test_only_to_an_authority_of_the_requested_state(self):
-        with pytest.raises(UnprocessableContent) as raised:
+        with pytest.raises(RuleBroken) as raised:
             domain.forward(ACKNOWLEDGED, REQUESTED, executing=NETHERLANDS, requested=COLOMBIA)
-        assert raised.value.code == "executing-authority-not-domestic"
-        with pytest.raises(UnprocessableContent):
+        assert raised.value.problem_code == "executing-authority-not-domestic"
+        assert [p for _, p in issues_of(raised)] == ["/executing_authority"]
+        with pytest.raises(RuleBroken):
             domain.forward(ACKNOWLEDGED, REQUESTED, executing=COLOMBIA, requested=COLOMBIA)
         outcome = domain.forward(ACKNOWLEDGED, REQUESTED, executing=PROSECUTORS, requested=COLOMBIA)
-        assert outcome.changes == {"executing_authority": "CO-FGN"}
+        changed = {
+            name
+            for name in Case.model_fields
+            if getattr(outcome.case, name) != getattr(ACKNOWLEDGED, name)
+        }
+        assert changed == {"state", "executing_authority"}
+        assert outcome.case.state is State.forwarded
+        assert outcome.case.executing_authority == "CO-FGN"
+        assert event_names(outcome) == ["forwarded"]
 
     def test_the_executing_authority_does_not_forward(self):
         with pytest.raises(InvalidTransition):
             domain.forward(
-                replace(ACKNOWLEDGED, state=State.forwarded),
-                Actor(Side.executing, OFFICER),
+                ACKNOWLEDGED.evolve(state=State.forwarded, executing_authority="CO-FGN"),
+                EXECUTING,
                 executing=PROSECUTORS,
                 requested=COLOMBIA,
             )
 
 
+def execute(case: Case, actor: Actor, measure: MeasureRecord, outcome: ExecutionOutcome, **extra):
+    arguments = {
+        "when": NOW,
+        "now": NOW,
+        "requested": COLOMBIA,
+        "by_authority": "CO-MJD",
+        "measure_id": measure.id,
+        "outcome": outcome,
+        "reasons": None,
+        "conditions": None,
+        "document_ids": [],
+        **extra,
+    }
+    return domain.execute_measure(case, actor, **arguments)
+
+
+def with_status(measure: MeasureRecord, status: MeasureStatus) -> MeasureRecord:
+    return measure.model_copy(update={"status": status})
+
+
 class TestExecution:
     @pytest.mark.parametrize(
-        ("before", "measure", "outcome", "state", "events"),
+        ("before", "measure", "outcome", "status", "state", "events"),
         [
-            ((RECORDS, HEARING), RECORDS, ExecutionOutcome.partial, State.partially_executed, 1),
-            ((RECORDS, HEARING), HEARING, ExecutionOutcome.declined, State.in_execution, 1),
             (
-                (RECORDS, replace(HEARING, status=MeasureStatus.executed)),
+                (RECORDS, HEARING),
                 RECORDS,
-                ExecutionOutcome.complete,
-                State.executed,
-                2,
+                ExecutionOutcome.partial,
+                MeasureStatus.partially_executed,
+                State.partially_executed,
+                ["measure_executed"],
             ),
             (
-                (RECORDS, replace(HEARING, status=MeasureStatus.declined)),
+                (RECORDS, HEARING),
+                HEARING,
+                ExecutionOutcome.declined,
+                MeasureStatus.declined,
+                State.in_execution,
+                ["measure_executed"],
+            ),
+            (
+                (RECORDS, with_status(HEARING, MeasureStatus.executed)),
+                RECORDS,
+                ExecutionOutcome.complete,
+                MeasureStatus.executed,
+                State.executed,
+                ["measure_executed", "executed"],
+            ),
+            (
+                (RECORDS, with_status(HEARING, MeasureStatus.declined)),
                 RECORDS,
                 ExecutionOutcome.declined,
+                MeasureStatus.declined,
                 State.executed,
-                2,
+                ["measure_executed", "executed"],
             ),
         ],
     )
-    def test_the_request_follows_its_measures(self, before, measure, outcome, state, events):
-        case = replace(ACKNOWLEDGED, state=State.forwarded, measures=before)
-        decided = domain.execute_measure(
-            case,
-            Actor(Side.executing, OFFICER),
-            now=NOW,
-            measure_id=measure.id,
-            outcome=outcome,
-            reasons="Reasons",
-            conditions=None,
-            document_ids=[],
+    def test_the_request_follows_its_measures(
+        self, before, measure, outcome, status, state, events
+    ):
+        case = ACKNOWLEDGED.evolve(
+            state=State.forwarded, executing_authority="CO-FGN", measures=before
         )
-        assert decided.state is state and len(decided.events) == events
+        decided = execute(case, EXECUTING, measure, outcome, by_authority="CO-FGN", reasons="R")
+        assert decided.case.state is state
+        assert event_names(decided) == events
+        [after] = [m for m in decided.case.measures if m.id == measure.id]
+        assert after.status is status
+        [delivery] = after.deliveries
+        assert delivery.outcome is outcome and delivery.by_authority == "CO-FGN"
+        assert delivery.at == NOW and delivery.recorded_for is None
+        closes = (
+            (
+                Close(
+                    frozenset({DeadlineKind.acknowledgement, DeadlineKind.requested_deadline}),
+                    "executed",
+                ),
+            )
+            if state is State.executed
+            else ()
+        )
+        assert decided.deadlines == closes
 
     def test_declining_needs_reasons_and_a_final_measure_stays_final(self):
-        case = replace(
-            ACKNOWLEDGED, measures=(replace(RECORDS, status=MeasureStatus.executed), HEARING)
-        )
-        with pytest.raises(UnprocessableContent) as raised:
-            domain.execute_measure(
-                case,
-                REQUESTED,
-                now=NOW,
-                measure_id=HEARING.id,
-                outcome=ExecutionOutcome.declined,
-                reasons=" ",
-                conditions=None,
-                document_ids=[],
-            )
-        assert raised.value.code == "reasons-required"
-        with pytest.raises(Conflict):
-            domain.execute_measure(
-                case,
-                REQUESTED,
-                now=NOW,
-                measure_id=RECORDS.id,
-                outcome=ExecutionOutcome.partial,
-                reasons=None,
-                conditions=None,
-                document_ids=[],
-            )
+        case = ACKNOWLEDGED.evolve(measures=(with_status(RECORDS, MeasureStatus.executed), HEARING))
+        with pytest.raises(RuleBroken) as raised:
+            execute(case, REQUESTED, HEARING, ExecutionOutcome.declined, reasons=" ")
+        assert raised.value.problem_code == "reasons-required"
+        assert issues_of(raised) == [("reasons-required", "/reasons")]
+        with pytest.raises(CaseConflict) as conflict:
+            execute(case, REQUESTED, RECORDS, ExecutionOutcome.partial)
+        assert conflict.value.problem_code == "measure-already-final"
 
     def test_conditional_execution_is_recorded_with_its_citation(self):
-        decided = domain.execute_measure(
+        decided = execute(
             ACKNOWLEDGED,
             REQUESTED,
-            now=NOW,
-            measure_id=HEARING.id,
-            outcome=ExecutionOutcome.complete,
-            reasons=None,
+            HEARING,
+            ExecutionOutcome.complete,
             conditions="Use only in proceedings 45/2026",
-            document_ids=[],
         )
         assert decided.details["conditions"] == "Use only in proceedings 45/2026"
-        assert any("UNTOC, art. 18(26)" in r for r in decided.reasons)
+        [conditions] = decided.case.decisions.conditions
+        assert conditions.measure_id == HEARING.id
+        assert conditions.conditions == "Use only in proceedings 45/2026"
+        [emitted, *_] = decided.events
+        assert emitted.fields.with_conditions is True
+        assert any("UNTOC, art. 18(26)" in note for note in decided.notes)
+
+    def test_execution_without_conditions_records_none(self):
+        decided = execute(ACKNOWLEDGED, REQUESTED, HEARING, ExecutionOutcome.complete)
+        assert decided.case.decisions.conditions == ()
+        assert decided.notes == ()
 
 
 class TestCounterpartSteps:
     def test_a_one_sided_outgoing_case_records_the_requested_sides_steps(self):
-        case = replace(ACKNOWLEDGED, state=State.sent, counterpart_uses_comity=False)
-        actor = domain.check_counterpart_step(case, Action.acknowledge, REQUESTING)
-        assert actor.side is Side.requested and actor.recorded
-        with pytest.raises(UnprocessableContent):
-            domain.check_counterpart_step(case, Action.withdraw, REQUESTING)
+        case = ACKNOWLEDGED.evolve(state=State.sent, counterpart_uses_comity=False)
+        assert "record-counterpart-step" in domain.LIFECYCLE.allowed_actions(
+            case, Side.requesting, OFFICER
+        )
+        domain.MACHINE.check(
+            Action.record_counterpart_step,
+            state=case.state,
+            side=Side.requesting,
+            roles=OFFICER,
+            case=case,
+        )
+        side = case.counterpart_side
+        assert side is Side.requested
+        assert Action.acknowledge in domain.COUNTERPART_STEPS[side]
+        assert Action.withdraw not in domain.COUNTERPART_STEPS[side]
+        # The counterpart's step, taken by its side: the machine accepts it.
+        recorded = Actor(side, SUPERVISOR, recorded=True)
+        assert domain.acknowledge(case, recorded).case.state is State.acknowledged
+
+    def test_a_recorded_delivery_names_the_side_whose_step_it_was(self):
+        case = ACKNOWLEDGED.evolve(counterpart_uses_comity=False)
+        recorded = Actor(Side.requested, SUPERVISOR, recorded=True)
+        decided = execute(
+            case, recorded, RECORDS, ExecutionOutcome.complete, when=date(2026, 11, 2)
+        )
+        [delivery] = decided.case.measures[0].deliveries
+        assert delivery.recorded_for is Side.requested
+        assert delivery.at.date() == date(2026, 11, 2)
+
+    @pytest.mark.parametrize(
+        ("side", "steps"),
+        [
+            (
+                Side.requested,
+                {
+                    "acknowledge",
+                    "forward",
+                    "request-additional-information",
+                    "postpone",
+                    "resume",
+                    "refuse",
+                    "execute-measure",
+                },
+            ),
+            (Side.requesting, {"answer-additional-information", "withdraw"}),
+        ],
+    )
+    def test_each_side_has_its_own_steps(self, side, steps):
+        assert {str(step) for step in domain.COUNTERPART_STEPS[side]} == steps
+        assert steps <= set(domain.MACHINE.actions)
+        assert domain.LIFECYCLE.counterpart_steps[side] == domain.COUNTERPART_STEPS[side]
 
     def test_not_when_the_counterpart_uses_comity(self):
+        assert "record-counterpart-step" not in domain.LIFECYCLE.allowed_actions(
+            ACKNOWLEDGED, Side.requesting, OFFICER
+        )
         with pytest.raises(InvalidTransition):
-            domain.check_counterpart_step(ACKNOWLEDGED, Action.acknowledge, REQUESTING)
+            domain.MACHINE.check(
+                Action.record_counterpart_step,
+                state=ACKNOWLEDGED.state,
+                side=Side.requesting,
+                roles=OFFICER,
+                case=ACKNOWLEDGED,
+            )
+
+    def test_not_by_the_side_that_did_not_create_the_case(self):
+        case = ACKNOWLEDGED.evolve(counterpart_uses_comity=False)
+        assert "record-counterpart-step" not in domain.LIFECYCLE.allowed_actions(
+            case, Side.requested, SUPERVISOR
+        )
+        with pytest.raises(InvalidTransition):
+            domain.MACHINE.check(
+                Action.record_counterpart_step,
+                state=case.state,
+                side=Side.requested,
+                roles=SUPERVISOR,
+                case=case,
+            )

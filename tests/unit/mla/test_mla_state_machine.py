@@ -1,35 +1,43 @@
 """The MLA state machine, table-driven: for every state, side and role set, exactly the
-actions the lifecycle of issue 5 allows (in declaration order)."""
+actions the lifecycle of issue 5 allows (in declaration order), and a 409 lists the
+same actions a read of the case shows."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
 
-from services.mla.domain import MACHINE, Case, MeasureState, MeasureStatus, State, allowed_actions
+from services.mla import domain
+from services.mla.domain import LIFECYCLE, MACHINE, Case, MeasureRecord, State
+from shared.casework.errors import InvalidTransition
+from shared.casework.parties import Actor
 from shared.casework.state_machine import Side
 from shared.legal.bases import LegalBasis, LegalBasisKind
-from shared.legal.mla import Measure, RequestFacts
+from shared.legal.mla.grounds import RefusalGround
+from shared.legal.mla.request import DualCriminalityRule, Measure
 
 OFFICER = frozenset({"case_officer"})
 SUPERVISOR = frozenset({"supervisor", "case_officer"})
 AUDITOR = frozenset({"auditor"})
+NOW = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)
 
 OUTGOING = Case(
     id=uuid4(),
-    state=State.sent,
     version=2,
+    state=State.sent,
+    requesting_authority="ES-MJ",
+    requesting_country="ES",
+    requested_authority="CO-MJD",
+    requested_country="CO",
     created_by_side=Side.requesting,
     disclosed=True,
     counterpart_uses_comity=True,
-    requesting_authority="ES-MJ",
-    requested_authority="CO-MJD",
-    executing_authority=None,
+    created_at=NOW,
+    updated_at=NOW,
     legal_bases=(LegalBasis(kind=LegalBasisKind.untoc, name="UNTOC"),),
-    measures=(MeasureState(uuid4(), Measure.documents_and_records, "x", MeasureStatus.pending),),
-    facts=RequestFacts(),
+    measures=(MeasureRecord(id=uuid4(), measure=Measure.documents_and_records, details="x"),),
     language="es",
 )
 
@@ -119,7 +127,7 @@ TABLE = [
     (State.withdrawn, D, SUPERVISOR, {}, ["close"]),
     (State.closed, R, SUPERVISOR, {}, []),
     (State.closed, D, SUPERVISOR, {}, []),
-    # One-sided: the requesting side records the counterpart's steps by hand.
+    # One-sided: the side that created the case records the counterpart's steps by hand.
     (
         State.sent,
         R,
@@ -129,32 +137,40 @@ TABLE = [
     ),
     (State.executed, R, OFFICER, {"counterpart_uses_comity": False}, ["record-counterpart-step"]),
     (
+        State.sent,
+        D,
+        OFFICER,
+        {"counterpart_uses_comity": False},
+        ["acknowledge", "request-additional-information"],
+    ),
+    (
         State.received,
         D,
         OFFICER,
         {"created_by_side": D, "counterpart_uses_comity": False},
         ["acknowledge", "request-additional-information", "record-counterpart-step"],
     ),
+    (State.closed, R, OFFICER, {"counterpart_uses_comity": False}, []),
 ]
 
 
 @pytest.mark.parametrize(("state", "side", "roles", "changes", "expected"), TABLE)
 def test_allowed_actions(state, side, roles, changes, expected):
-    case = replace(OUTGOING, state=state, **changes)
-    assert allowed_actions(case, side, roles) == expected
+    case = OUTGOING.evolve(state=state, **changes)
+    assert LIFECYCLE.allowed_actions(case, side, roles) == expected
 
 
 @pytest.mark.parametrize("state", list(State))
 @pytest.mark.parametrize("roles", [OFFICER, SUPERVISOR])
 def test_a_liaison_officer_or_a_stranger_never_acts(state, roles):
-    case = replace(OUTGOING, state=state)
-    assert allowed_actions(case, L, roles) == []
-    assert allowed_actions(case, None, roles) == []
+    case = OUTGOING.evolve(state=state)
+    assert LIFECYCLE.allowed_actions(case, L, roles) == []
+    assert LIFECYCLE.allowed_actions(case, None, roles) == []
 
 
 def test_every_action_is_reachable_from_some_state():
     reachable = {action for state, side, roles, changes, expected in TABLE for action in expected}
-    assert reachable == {a.value for a in MACHINE.actions}
+    assert reachable == {str(a) for a in MACHINE.actions}
 
 
 @pytest.mark.parametrize(
@@ -179,3 +195,21 @@ def test_every_action_is_reachable_from_some_state():
 )
 def test_each_transition_leads_where_the_lifecycle_says(action, target):
     assert MACHINE.transition(action).target == target
+
+
+@pytest.mark.parametrize(("roles", "allowed"), [(SUPERVISOR, ["close"]), (OFFICER, [])])
+def test_a_409_lists_the_actions_a_read_shows(roles, allowed):
+    refused = OUTGOING.evolve(state=State.refused)
+    assert LIFECYCLE.allowed_actions(refused, D, roles) == allowed
+    with pytest.raises(InvalidTransition) as raised:
+        domain.refuse(
+            refused,
+            Actor(D, roles),
+            grounds=[RefusalGround.essential_interests],
+            reasons="Security",
+            consultations=[],
+            no_consultation_reason="Urgent",
+            dual_criminality=DualCriminalityRule.coercive_measures_only,
+        )
+    assert raised.value.extensions["allowed_actions"] == allowed
+    assert raised.value.extensions["state"] == "refused"

@@ -1,29 +1,28 @@
 """Refusal and postponement of mutual legal assistance: the grounds per legal basis.
 
-DOMAIN.md "Mutual legal assistance". Which grounds a refusal may rest on depends
+docs/domain.md "Mutual legal assistance". Which grounds a refusal may rest on depends
 on the request's legal bases (:func:`catalogue`): under the conventions UNTOC
 art. 18(21) and 1988 art. 7(15); under a treaty on the UN Model Treaty its art.
 4(1); under domestic law or reciprocity what that law provides. Two grounds are
 never grounds: bank secrecy (1988 art. 7(5); UNTOC art. 18(8); PoA para.
 51(a)(iv)) and the fiscal nature of the offence alone (UNTOC art. 18(22)).
-Reasons must be given for any refusal (UNTOC art. 18(23); 1988 art. 7(16)); a
-refusal or postponement is preceded by a consultation (UNTOC art. 18(26)).
+Reasons must be given for any refusal (UNTOC art. 18(23); 1988 art. 7(16)); the
+consultation that precedes a refusal or postponement (UNTOC art. 18(26)) is
+:mod:`shared.legal.consultation`.
 
 Read in the text: 1988 art. 7(5); Model Treaty art. 4(1)(a) (essential
 interests), (b) (political offence) and (c) (persecution). The rest comes from
-DOMAIN.md or is marked "(verify)".
+docs/domain.md or is marked "(verify)".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
 
 from shared.legal.bases import BASIS_CITATIONS, BASIS_LABELS, LegalBasisKind
 from shared.legal.citations import C1988, EIO, MTMLA, UNCAC, UNTOC, art, join, para
-from shared.legal.mla import (
+from shared.legal.mla.request import (
     DUAL_CRIMINALITY_CITATION,
     MEASURE_LABELS,
     DualCriminalityRule,
@@ -31,7 +30,7 @@ from shared.legal.mla import (
     dual_criminality_required,
     is_coercive,
 )
-from shared.legal.rules import Decision, Violation
+from shared.legal.rules import Decision, GroundRule, GroundStatus, Violation
 
 
 class RefusalGround(StrEnum):
@@ -78,22 +77,6 @@ GROUND_LABELS: dict[RefusalGround, str] = {
     RefusalGround.bank_secrecy: "bank secrecy",
     RefusalGround.fiscal_offence: "the fiscal nature of the offence",
 }
-
-
-class GroundStatus(StrEnum):
-    """How an instrument treats a ground."""
-
-    mandatory = "mandatory"  # assistance shall be refused
-    optional = "optional"  # assistance may be refused
-    never = "never"  # assistance shall not be refused on this ground
-
-
-@dataclass(frozen=True, slots=True)
-class GroundRule:
-    """What one legal basis says of one ground, and where."""
-
-    status: GroundStatus
-    citation: str
 
 
 # --- the never grounds ---
@@ -412,51 +395,3 @@ def assess_postponement(*, reasons: str | None, bases: Sequence[LegalBasisKind] 
         for kind in dict.fromkeys(bases)
     ]
     return Decision.of(violations, notes)
-
-
-# --- prior consultation ---
-
-CONSULTATION_CITATION = join(art(UNTOC, "18(26)"), para("56(c)"))
-
-
-def consultation_requirement(
-    *,
-    has_consultation_on_topic: bool,
-    no_consultation_reason: str | None,
-    action: Literal["refusal", "postponement"] = "refusal",
-) -> Decision:
-    """Whether a refusal or postponement has its prior consultation.
-
-    Before refusing or postponing, the requested State consults the requesting
-    State to consider whether assistance may be granted subject to conditions
-    (UNTOC art. 18(26); PoA para. 56(c)). Comity accepts either a consultation
-    on that question (``has_consultation_on_topic``) or a supervisor's recorded
-    reason why none was appropriate (``no_consultation_reason``); otherwise a
-    ``consultation-required`` violation (pointer ``/no_consultation_reason``).
-    """
-    has_reason = no_consultation_reason is not None and bool(no_consultation_reason.strip())
-    if has_consultation_on_topic:
-        return Decision.of(
-            reasons=[f"A consultation on the {action} was held ({CONSULTATION_CITATION})."]
-        )
-    if has_reason:
-        return Decision.of(
-            reasons=[
-                f"No consultation on the {action}: the supervisor recorded why none was "
-                f"appropriate ({CONSULTATION_CITATION})."
-            ]
-        )
-    return Decision.of(
-        [
-            Violation(
-                code="consultation-required",
-                message=(
-                    f"A {action} needs a prior consultation with the requesting State on it, "
-                    "or a supervisor's recorded reason why none was appropriate "
-                    f"({CONSULTATION_CITATION})."
-                ),
-                citation=CONSULTATION_CITATION,
-                pointer="/no_consultation_reason",
-            )
-        ]
-    )

@@ -1,6 +1,6 @@
 """Mutual legal assistance: measures, dual criminality, completeness, language.
 
-DOMAIN.md "Mutual legal assistance" (Plan of Action paras. 55-56). Pure: the
+docs/domain.md "Mutual legal assistance" (Plan of Action paras. 55-56). Pure: the
 request's facts come in, violations and reasons with citations come out.
 
 Sources: the measures of 1988 Convention art. 7(2)(a)-(g), 7(3) and 7(4) were
