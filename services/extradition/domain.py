@@ -200,9 +200,16 @@ class Consent(Record):
 class RequestedLaw(Record):
     """What the requested officer entered for one offence: the requested State's law."""
 
-    requested_provision: str | None = None
-    requested_max_penalty_months: int | None = None
-    conduct_punishable_in_requested_state: bool | None = None
+    requested_provision: str | None = Field(
+        default=None, description="The requested State's provision for the conduct"
+    )
+    requested_max_penalty_months: int | None = Field(
+        default=None, description="Its maximum penalty, in months of deprivation of liberty"
+    )
+    conduct_punishable_in_requested_state: bool | None = Field(
+        default=None,
+        description="Whether the acts, taken as a whole, are punishable there (MTE art. 2(2))",
+    )
 
 
 class OffenceAssessment(DualCriminalityAssessment):

@@ -156,26 +156,38 @@ class ConsentBody(Body):
     before: ShortText = Field(description="The judge or authority the consent was given before")
 
 
-class CourtRulingBody(Body):
+class DecisionBody(Body):
+    """A decision of a court or of the executive, as it was taken."""
+
+    deciding_body: ShortText = Field(description="The court or authority that decided")
+    reference: Reference = Field(description="Its reference for the decision")
+    decided_on: date = Field(description="The day it was taken, in the requested State")
+    appeal_deadline: date | None = Field(default=None, description="The last day to appeal it")
+    final_on: date | None = Field(
+        default=None,
+        description="The day it became final: a time limit due on or after that day is met "
+        "by it, however late it is recorded (EAW art. 17)",
+    )
+
+
+class CourtRulingBody(DecisionBody):
     admissible: StrictBool
-    deciding_body: ShortText
-    reference: Reference
-    decided_on: date
-    appeal_deadline: date | None = None
-    final_on: date | None = None
     note: LongText | None = None
 
 
-class GrantBody(Body):
-    deciding_body: ShortText
-    reference: Reference
-    decided_on: date
+class GrantBody(DecisionBody):
     scope: GrantScope = GrantScope.whole
-    offence_ids: list[UUID] = Field(default_factory=list, max_length=50)
-    conditions: list[ShortText] = Field(default_factory=list, max_length=20)
-    appeal_deadline: date | None = None
-    final_on: date | None = None
-    simplified: StrictBool = False
+    offence_ids: list[UUID] = Field(
+        default_factory=list, max_length=50, description="For a partial grant: the offences"
+    )
+    conditions: list[ShortText] = Field(
+        default_factory=list,
+        max_length=20,
+        description="For a conditional grant: the conditions (e.g. assurances)",
+    )
+    simplified: StrictBool = Field(
+        default=False, description="Simplified extradition (the person consented)"
+    )
 
 
 class RefuseBody(Body):

@@ -87,6 +87,7 @@ class ExtraditionCases(
     sequence_model = ExtraditionReferenceSequence
     lifecycle = domain.LIFECYCLE
     contracts = contract
+    update_body = RequestUpdate
 
     def event_fields(self, case: Case) -> dict[str, Any]:
         person = case.person_sought
@@ -103,6 +104,9 @@ class ExtraditionCases(
     def urgent(self, case: Case) -> bool:
         # A provisional arrest is asked for in urgency (MTE art. 9; ECE art. 16).
         return case.provisional_arrest_requested
+
+    def edited_value(self, name: str, value: Any) -> Any:
+        return _offences(value) if name == "offences" else value
 
     def check_draft(self, case: Case) -> None:
         domain.check_sentence(case)
@@ -212,12 +216,6 @@ async def create_request(ctx: Ctx, body: RequestCreate) -> RequestPublic:
         created_by_authority=ctx.principal.authority,
     )
     return await EXTRADITION.created(ctx, row, [person])
-
-
-async def update_request(
-    ctx: Ctx, request_id: UUID, body: RequestUpdate, expected: IfMatch
-) -> RequestPublic:
-    return await EXTRADITION.edit(ctx, request_id, body, expected, convert={"offences": _offences})
 
 
 # ---------------------------------------------------------------------------

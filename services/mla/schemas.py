@@ -38,7 +38,7 @@ from shared.casework.schemas import (
 )
 from shared.legal.bases import LegalBasis
 from shared.legal.mla.grounds import RefusalGround
-from shared.legal.mla.request import Measure, Requirement
+from shared.legal.mla.request import ChecklistItem, Measure
 
 
 class MeasureCreate(Body):
@@ -109,12 +109,9 @@ class MeasurePublic(MeasureRecord):
     citation: str
 
 
-class ChecklistItemPublic(BaseModel):
-    element: str
-    pointer: str
-    name: str
-    citation: str
-    requirement: Requirement
+class ChecklistItemPublic(ChecklistItem):
+    """An element of the checklist, and whether the request contains it now."""
+
     satisfied: bool
 
 

@@ -73,6 +73,7 @@ class MlaCases(CaseService[MlaRequest, Case, RequestPublic, RequestSummary, Requ
     sequence_model = MlaReferenceSequence
     lifecycle = domain.LIFECYCLE
     contracts = contract
+    update_body = RequestUpdate
     counterpart_step_body = CounterpartStep
 
     def event_fields(self, case: Case) -> dict[str, Any]:
@@ -85,6 +86,9 @@ class MlaCases(CaseService[MlaRequest, Case, RequestPublic, RequestSummary, Requ
 
     def urgent(self, case: Case) -> bool:
         return case.urgent
+
+    def edited_value(self, name: str, value: Any) -> Any:
+        return _measures(value) if name == "measures" else value
 
     def check_draft(self, case: Case) -> None:
         domain.check_urgency(case)
@@ -176,11 +180,7 @@ async def checklist(ctx: CaseContext[Any], case: Case) -> ChecklistPublic:
     missing = [v.pointer or "" for v in decision.violations]
     items = [
         ChecklistItemPublic(
-            element=item.element,
-            pointer=item.pointer,
-            name=item.name,
-            citation=item.citation,
-            requirement=item.requirement,
+            **dict(item),
             satisfied=not any(
                 p == item.pointer or p.startswith(item.pointer + "/") for p in missing
             )
@@ -243,12 +243,6 @@ async def create_request(ctx: Ctx, body: RequestCreate) -> RequestPublic:
         decisions={},
     )
     return await MLA.created(ctx, row)
-
-
-async def update_request(
-    ctx: Ctx, request_id: UUID, body: RequestUpdate, expected: IfMatch
-) -> RequestPublic:
-    return await MLA.edit(ctx, request_id, body, expected, convert={"measures": _measures})
 
 
 # ---------------------------------------------------------------------------

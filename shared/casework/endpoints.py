@@ -5,7 +5,8 @@ conventions"; docs/adding-a-case-service.md).
 and the module of its use cases:
 
 - ``POST /requests`` (``create_request``), ``GET /requests`` (the list, with the
-  service's filters), ``GET /requests/{id}``, ``PATCH /requests/{id}`` (``update_request``);
+  service's filters), ``GET /requests/{id}``, ``PATCH /requests/{id}`` (a draft
+  changed with the service's ``update_body``, :meth:`CaseService.edit`);
 - one endpoint per transition of the service's state machine,
   ``POST /requests/{id}/<action>``, calling the use case named after the action
   (``share-draft`` -> ``share_draft(ctx, request_id, body, expected)``) with the body
@@ -122,7 +123,6 @@ def _etagged(response: Response, public: Any) -> Any:
 
 def _request_routes(router: APIRouter, cases: Cases, use_cases: ModuleType) -> None:
     create = _use_case(use_cases, "create-request")
-    update = _use_case(use_cases, "update-request")
     public = cases.public_model
 
     async def create_request(
@@ -175,11 +175,11 @@ def _request_routes(router: APIRouter, cases: Cases, use_cases: ModuleType) -> N
     async def update_request(
         request_id: UUID, ctx: CaseContextDep, body: Any, expected: IfMatchDep, response: Response
     ) -> Any:
-        return _etagged(response, await update(ctx, request_id, body, expected))
+        return _etagged(response, await cases.edit(ctx, request_id, body, expected))
 
     router.add_api_route(
         "/requests/{request_id}",
-        _typed(update_request, body=get_type_hints(update)["body"]),
+        _typed(update_request, body=cases.update_body),
         methods=["PATCH"],
         response_model=public,
         summary="Change a draft (If-Match)",

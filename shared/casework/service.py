@@ -15,7 +15,7 @@ the outbox events, in the request's transaction. Nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, get_args, get_origin
@@ -189,6 +189,8 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
     lifecycle: Lifecycle[C]
     # The service's event contracts: its ``RequestEvent`` and every event by name.
     contracts: CaseContracts
+    # The body that changes a draft (``PATCH /requests/{id}``).
+    update_body: ClassVar[type[CaseUpdate]]
     # The body of a counterpart's step recorded by hand, for a service that records them.
     counterpart_step_body: ClassVar[Any] = None
 
@@ -242,6 +244,11 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
 
     def check_draft(self, case: C) -> None:
         """The service's rules on a draft's content, checked when it is written."""
+
+    def edited_value(self, name: str, value: Any) -> Any:
+        """A draft's field ``name`` as the case holds it, from the update body's value
+        (e.g. new measures get their ids)."""
+        return value
 
     def measure_ids(self, case: C) -> frozenset[UUID]:
         """The measures a document of the case may belong to (MLA: its measures)."""
@@ -807,17 +814,11 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
         )
 
     async def edit(
-        self,
-        ctx: CaseContext[Any],
-        request_id: UUID,
-        body: CaseUpdate,
-        expected: IfMatch,
-        *,
-        convert: Mapping[str, Callable[[Any], Any]] | None = None,
+        self, ctx: CaseContext[Any], request_id: UUID, body: CaseUpdate, expected: IfMatch
     ) -> P:
-        """Change a draft: only the fields ``body`` sets (``convert`` turns a body value
-        into the case's, e.g. new ids for new measures); a field of the body's
-        ``never_null`` is refused as null; the service's :meth:`check_draft` decides."""
+        """Change a draft: only the fields ``body`` sets (as :meth:`edited_value` turns
+        them into the case's); a field of the body's ``never_null`` is refused as null;
+        the service's :meth:`check_draft` decides."""
         loaded = await self.load_draft(ctx, request_id, expected)
         changes = await self.readdressed(ctx, loaded, body)
         sent = body.model_fields_set - set(CaseUpdate.model_fields)
@@ -825,7 +826,7 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
             value = getattr(body, name)
             if value is None and name in body.never_null:
                 raise RuleBroken.at(f"/{name}", f"/{name} cannot be null", why="null")
-            changes[name] = (convert or {}).get(name, _same)(value)
+            changes[name] = self.edited_value(name, value)
         case = loaded.case.evolve(**changes)
         self.check_draft(case)
         return await self.edited(ctx, loaded, case, body.model_fields_set)
@@ -934,10 +935,6 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
                 )
             )
         return self.page_model(items=items, next_cursor=next_cursor)
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _parties(row: CaseColumns) -> list[PartyInfo]:

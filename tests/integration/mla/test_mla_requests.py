@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime
 
+from shared.clock import FixedClock
+from tests.integration.apps import START
 from tests.integration.mla.helpers import Api, body, document
 
 
@@ -309,3 +312,36 @@ class TestOneSidedCases:
         [step] = [h for h in history["items"] if h["action"] == "acknowledge"]
         assert step["recorded_for"] == "requested" and step["occurred_on"] == "2026-11-06"
         assert step["actor_username"] == "es.officer"
+
+
+class TestAStepRecordedLate:
+    """docs/domain.md "Dates of steps": a counterpart's step recorded by hand is judged on
+    the day it happened, never on the day it is written down."""
+
+    async def acknowledged_on(self, api: Api, clock: FixedClock, day: str) -> dict[str, str]:
+        request = await api.sent(requested_authority="PA-MINGOB", counterpart_uses_comity=False)
+        [due] = [d for d in request["deadlines"] if d["kind"] == "acknowledgement"]
+        # Sent on Friday 6 November: 10 working days in Panama, on its own holidays.
+        assert due["due_date"] == "2026-11-23"
+        clock.set(datetime(2026, 12, 1, 15, tzinfo=UTC))  # written down on 1 December
+        try:
+            recorded = await api.act(
+                "es.officer",
+                request["id"],
+                "record-counterpart-step",
+                {"step": "acknowledge", "occurred_on": day},
+            )
+        finally:
+            clock.set(START)
+        assert recorded.status_code == 200, recorded.text
+        [closed] = [d for d in recorded.json()["deadlines"] if d["kind"] == "acknowledgement"]
+        return closed
+
+    async def test_dated_in_time_it_meets_the_deadline(self, api: Api, clock: FixedClock):
+        closed = await self.acknowledged_on(api, clock, "2026-11-23")
+        assert closed["status"] == "met"
+        assert closed["closed_at"].startswith("2026-12-01")
+
+    async def test_dated_after_the_due_date_it_is_late(self, api: Api, clock: FixedClock):
+        closed = await self.acknowledged_on(api, clock, "2026-11-24")
+        assert closed["status"] == "breached"
