@@ -14,10 +14,10 @@ from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
-from uuid_utils import uuid7
 
 from contracts.registry import EventContract
 from shared.correlation import current_correlation_id
+from shared.ids import new_id
 
 # NATS headers that carry the same ids, so tools can trace without parsing bodies.
 MSG_ID_HEADER = "Nats-Msg-Id"
@@ -72,7 +72,7 @@ def new_event(
     """An event of ``contract``; the payload is validated against the contract's model."""
     data = contract.payload.model_validate(payload.model_dump()).model_dump(mode="json")
     return Envelope(
-        id=UUID(str(uuid7())),
+        id=new_id(),
         source=f"/services/{contract.service}",
         type=contract.type,
         subject=subject,

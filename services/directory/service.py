@@ -18,7 +18,6 @@ from typing import Any
 from uuid import UUID
 
 import pycountry
-import uuid_utils
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +59,7 @@ from shared import audit
 from shared.auth import Principal
 from shared.db import Database
 from shared.http import check_version
+from shared.ids import new_id
 from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.problems import (
     Conflict,
@@ -219,10 +219,6 @@ async def record_refusal(
     )
 
 
-def _new_id() -> UUID:
-    return UUID(str(uuid_utils.uuid7()))
-
-
 # ---------------------------------------------------------------------------
 # Authorities: reads
 
@@ -335,7 +331,7 @@ async def insert_authority(
     if await repository.authority_code_taken(session, data.code):
         raise _code_taken(data.code)
     row = Authority(
-        id=_new_id(), version=1, created_at=now, updated_at=now, **_authority_columns(data)
+        id=new_id(), version=1, created_at=now, updated_at=now, **_authority_columns(data)
     )
     try:
         # A savepoint, so that a concurrent create of the same code is a clean 409.
@@ -646,7 +642,7 @@ async def insert_profile(
     details: dict[str, Any] | None = None,
 ) -> CountryProfile:
     row = CountryProfile(
-        id=_new_id(), version=1, created_at=now, updated_at=now, **_profile_columns(data)
+        id=new_id(), version=1, created_at=now, updated_at=now, **_profile_columns(data)
     )
     try:
         async with session.begin_nested():

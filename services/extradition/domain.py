@@ -27,8 +27,29 @@ from uuid import UUID
 from pydantic import Field
 
 from contracts import extradition as events
+from services.extradition.commands import (
+    AgreeSurrenderBody,
+    ArrestBody,
+    ConsentBody,
+    CourtRulingBody,
+    DecisionBody,
+    DualCriminalityBody,
+    EawExtensionBody,
+    ExecuteSurrenderBody,
+    ExtensionBody,
+    FormalRequestBody,
+    GrantBody,
+    GrantScope,
+    PostponeKind,
+    PostponeSurrenderBody,
+    RefuseBody,
+    RegisterBody,
+    SendBody,
+    SpecialityDecisionBody,
+    SpecialityRequestBody,
+)
 from shared.casework import dates
-from shared.casework.case import Authority, CaseState, PersonFacts, Record, check_chosen
+from shared.casework.case import CaseState, PersonFacts, Record, check_chosen
 from shared.casework.deadlines import (
     Calendar,
     Close,
@@ -39,9 +60,9 @@ from shared.casework.deadlines import (
     on_date,
 )
 from shared.casework.errors import CaseConflict, NotOnCase, RuleBroken, raise_if_broken
-from shared.casework.lifecycle import Lifecycle, own_draft, shareable
+from shared.casework.lifecycle import Act, Lifecycle, consulted, own_draft, registered, shareable
 from shared.casework.outcome import Emit, Outcome
-from shared.casework.parties import OFFICERS, SUPERVISORS, Actor
+from shared.casework.parties import OFFICERS, SUPERVISORS
 from shared.casework.state_machine import (
     EITHER,
     REQUESTED,
@@ -50,23 +71,17 @@ from shared.casework.state_machine import (
     StateMachine,
     Transition,
 )
-from shared.casework.vocabulary import CustodyStatus, ReceivedVia
+from shared.casework.vocabulary import CustodyStatus
+from shared.ids import new_id
 from shared.legal.citations import art, section
-from shared.legal.consultation import (
-    Consultation,
-    ConsultedAction,
-    held,
-    prior_consultation,
-)
+from shared.legal.consultation import Consultation
 from shared.legal.cooperation import CooperationType, Purpose
 from shared.legal.dual_criminality import (
     DualCriminalityAssessment,
     DualCriminalityFacts,
     assess_dual_criminality,
 )
-from shared.legal.dual_criminality import (
-    Outcome as DualCriminalityOutcome,
-)
+from shared.legal.dual_criminality import Outcome as DualCriminalityOutcome
 from shared.legal.extradition import limits
 from shared.legal.extradition.bases import (
     BasisParameterMissing,
@@ -174,7 +189,7 @@ SPECIALITY_CITATION = section("34")
 class Offence(Record):
     """One offence of the request, as the requesting State describes it."""
 
-    id: UUID
+    id: UUID = Field(default_factory=new_id)
     conduct: str
     category: OffenceCategory | None = None
     provision: str
@@ -248,12 +263,6 @@ class CourtRuling(_Recorded):
     note: str | None = None
 
 
-class GrantScope(StrEnum):
-    whole = "whole"
-    partial = "partial"
-    conditional = "conditional"
-
-
 class Grant(_Recorded):
     decision: Literal["executive_grant"] = "executive_grant"
     decided_on: date
@@ -283,11 +292,6 @@ class SurrenderAgreement(Record):
     place: str
     escorting_authority: str
     prevented_reason: str | None = None
-
-
-class PostponeKind(StrEnum):
-    postponed = "postponed"  # Model Law s.29
-    temporary = "temporary"  # Model Law s.30
 
 
 class SurrenderPostponement(Record):
@@ -340,6 +344,11 @@ class Case(CaseState):
     speciality_requests: tuple[SpecialityRequest, ...] = ()
 
     @property
+    def is_urgent(self) -> bool:
+        # A provisional arrest is asked for in urgency (MTE art. 9; ECE art. 16).
+        return self.provisional_arrest_requested
+
+    @property
     def person_sought(self) -> PersonFacts:
         return next(p for p in self.persons if p.id == self.person_id)
 
@@ -353,14 +362,10 @@ class Case(CaseState):
         return self.basis.kind is ExtraditionBasisKind.eaw
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A new record of the case (a decision, a speciality request): its id, and when and
-    by whom it is written."""
-
-    id: UUID
-    at: datetime
-    by: str
+def _recorded(act: Act[Case]) -> dict[str, Any]:
+    """What a new record of the case (a decision, a speciality request) says of its
+    writing: its id, when and by whom it was recorded."""
+    return {"id": new_id(), "recorded_at": act.now, "recorded_by": act.by}
 
 
 # ---------------------------------------------------------------------------
@@ -561,33 +566,37 @@ MACHINE: StateMachine[Case] = StateMachine(
     ],
 )
 
+
+def sentence_problem(purpose: Purpose, imposed: int | None, remaining: int | None) -> str | None:
+    """What is wrong with the sentence recorded for ``purpose``, if anything."""
+    if purpose is Purpose.prosecution and (imposed is not None or remaining is not None):
+        return "a sentence imposed or remaining is recorded only for enforcement"
+    if purpose is Purpose.enforcement and imposed is None:
+        return "enforcement of a sentence needs the sentence imposed"
+    if imposed is not None and remaining is not None and remaining > imposed:
+        return "the part remaining cannot exceed the sentence imposed"
+    return None
+
+
+def check_sentence(case: Case) -> None:
+    """A draft's rule, checked whenever it is written: the sentence fits the purpose."""
+    problem = sentence_problem(
+        case.purpose, case.sentence_imposed_months, case.sentence_remaining_months
+    )
+    if problem is not None:
+        raise RuleBroken.at(
+            "/sentence_imposed_months", problem[0].upper() + problem[1:], why=problem
+        )
+
+
 LIFECYCLE: Lifecycle[Case] = Lifecycle(
     machine=MACHINE,
     pending=_PENDING,
     ended=frozenset({S.closed, S.withdrawn}),
     closed=frozenset({S.closed}),
     status_answer_citation=STATUS_REQUEST_CITATION,
+    draft_rules=check_sentence,
 )
-
-
-def check(action: Action, case: Case, actor: Actor, *, roles_later: bool = False) -> State | None:
-    """The state ``action`` leads to (None: the decision says), or a 409/403 error."""
-    transition = MACHINE.check(
-        action.value,
-        state=case.state,
-        side=actor.side,
-        roles=actor.roles,
-        case=case,
-        roles_later=roles_later,
-    )
-    return State(transition.target) if transition.target is not None else None
-
-
-def _target(action: Action, case: Case, actor: Actor) -> State:
-    target = check(action, case, actor)
-    if target is None:
-        raise ValueError(f"{action} leads to a state of its own choosing")
-    return target
 
 
 # ---------------------------------------------------------------------------
@@ -658,80 +667,48 @@ def _running(deadlines: Sequence[Deadline], kinds: Iterable[str]) -> list[Deadli
 # Sending and receiving
 
 
-def share_draft(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
-    """Prior consultation in complex or time-sensitive cases (Plan of Action para. 56(c)):
-    the requested authority becomes a party that sees the draft."""
-    check(Action.share_draft, case, actor)
-    return Outcome(
-        action=Action.share_draft,
-        case=case.evolve(disclosed=True),
-        events=(Emit(events.DRAFT_SHARED),),
-        reason=note,
-    )
-
-
-def send(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    provisional_arrest: bool,
-    requesting: Authority,
-    requested: Authority,
-    accepts_conventions: bool | None,
-) -> Outcome[Case]:
+def send(act: Act[Case], body: SendBody, *, accepts_conventions: bool | None) -> Outcome[Case]:
     """Plan of Action para. 54(a); UNTOC art. 16(4), (5) (verify); UNCAC art. 44(5); 1988
     Convention art. 6(3): the conventions alone, to a State that does not take them as
     the legal basis (``accepts_conventions`` from its profile), cannot carry the request."""
-    check(Action.send, case, actor)
-    check_chosen(requested, pointer="/requested_authority")
+    case = act.case
+    LIFECYCLE.check(Action.send, act)
+    check_chosen(act.requested, pointer="/requested_authority")
     decision = convention_basis_accepted(
         [b.kind for b in case.legal_bases], accepts_conventions=accepts_conventions
     )
     raise_if_broken(decision.violations)
+    provisional_arrest = body.provisional_arrest
     return Outcome(
         action=Action.send,
         case=case.evolve(
             state=S.provisional_arrest_requested if provisional_arrest else S.under_consideration,
             disclosed=True,
             provisional_arrest_requested=provisional_arrest,
-            sent_at=now,
-            formal_request_received_at=None if provisional_arrest else now,
+            sent_at=act.now,
+            formal_request_received_at=None if provisional_arrest else act.now,
         ),
         events=(Emit(events.PROVISIONAL_ARREST_REQUESTED if provisional_arrest else events.SENT),),
         notes=decision.reasons,
-        reference_time_zone=requesting.time_zone,
+        reference_time_zone=act.requesting.time_zone,
     )
 
 
-def register(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    provisional_arrest: bool,
-    received_via: ReceivedVia,
-    received_on: date,
-    their_reference: str | None,
-    requested: Authority,
-) -> Outcome[Case]:
+def register(act: Act[Case], body: RegisterBody) -> Outcome[Case]:
     """A request received outside Comity: provisional arrest first, or the formal request,
     received on the day given."""
-    check(Action.register, case, actor)
-    tz = requested.time_zone
-    dates.not_in_future(received_on, now=now, tz=tz, pointer="/received_on")
+    LIFECYCLE.check(Action.register, act)
+    tz = act.requested.time_zone
+    provisional_arrest = body.provisional_arrest
+    received = registered(act, body)
     return Outcome(
         action=Action.register,
-        case=case.evolve(
+        case=received.evolve(
             state=S.provisional_arrest_requested if provisional_arrest else S.under_consideration,
-            disclosed=True,
             provisional_arrest_requested=provisional_arrest,
-            received_via=received_via,
-            received_on=received_on,
-            their_reference=their_reference or case.their_reference,
             formal_request_received_at=None
             if provisional_arrest
-            else dates.start_of(received_on, tz, now=now),
+            else dates.start_of(body.received_on, tz, now=act.now),
         ),
         events=(Emit(events.REGISTERED),),
         details={"provisional_arrest": provisional_arrest},
@@ -743,33 +720,28 @@ def register(
 # Arrest and the formal request
 
 
-def record_arrest(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    arrested_at: datetime,
-    place: str | None,
-    requesting: Authority,
-    requested: Authority,
-) -> Outcome[Case]:
+def record_arrest(act: Act[Case], body: ArrestBody) -> Outcome[Case]:
     """The person sought was arrested: the limits start, counted on the local date of
     arrest in the requested State (docs/domain.md "Extradition")."""
-    check(Action.record_arrest, case, actor)
-    dates.not_in_future(arrested_at, now=now, tz=requested.time_zone, pointer="/arrested_at")
+    case = act.case
+    LIFECYCLE.check(Action.record_arrest, act)
+    arrested_at = body.arrested_at
+    dates.not_in_future(
+        arrested_at, now=act.now, tz=act.requested.time_zone, pointer="/arrested_at"
+    )
     provisional = case.state is S.provisional_arrest_requested
     plans = arrest_deadlines(
         case.legal_bases,
         arrested_at=arrested_at,
         provisional=provisional,
-        requested=requested.calendar,
-        requesting=requesting.calendar,
+        requested=act.requested.calendar,
+        requesting=act.requesting.calendar,
     )
     arrest = Arrest(
         arrested_at=arrested_at,
-        local_date=dates.day_of(arrested_at, requested.time_zone),
-        time_zone=requested.time_zone,
-        place=place,
+        local_date=dates.day_of(arrested_at, act.requested.time_zone),
+        time_zone=act.requested.time_zone,
+        place=body.place,
         provisional=provisional,
     )
     return Outcome(
@@ -784,16 +756,12 @@ def record_arrest(
 
 
 def extend_formal_request_deadline(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    new_due_date: date,
-    reason: str,
-    deadlines: Sequence[Deadline],
+    act: Act[Case], body: ExtensionBody, *, deadlines: Sequence[Deadline]
 ) -> Outcome[Case]:
     """A new due date for the formal request, fixed by the requested State, always later."""
-    check(Action.extend_formal_request_deadline, case, actor)
+    case = act.case
+    LIFECYCLE.check(Action.extend_formal_request_deadline, act)
+    new_due_date = body.new_due_date
     running = _running(deadlines, {DeadlineKind.formal_request})
     if not running:
         raise CaseConflict("No formal-request limit is running")
@@ -806,7 +774,7 @@ def extend_formal_request_deadline(
     plan = on_date(
         DeadlineKind.formal_request,
         new_due_date,
-        start=now,
+        start=act.now,
         calendar=current.calendar,
         side=Side.requesting,
         citation=f"{current.citation}; extended: {EXTENSION_OF_FORMAL_REQUEST_CITATION}",
@@ -816,17 +784,18 @@ def extend_formal_request_deadline(
         case=case,
         events=(Emit(events.FORMAL_REQUEST_DEADLINE_EXTENDED),),
         deadlines=(Close(FORMAL_REQUEST_KINDS, "extended", waived=True), Open(plan)),
-        reason=reason,
+        reason=body.reason,
         details={"new_due_date": new_due_date.isoformat()},
     )
 
 
 def extend_eaw_decision(
-    case: Case, actor: Actor, *, reasons: str | None, deadlines: Sequence[Deadline]
+    act: Act[Case], body: EawExtensionBody, *, deadlines: Sequence[Deadline]
 ) -> Outcome[Case]:
     """EAW art. 17(4): the decision limit (art. 17(3), or 17(2) after consent) extended by
     30 days, once, with the reasons given to the issuing authority."""
-    check(Action.extend_eaw_decision, case, actor)
+    case = act.case
+    LIFECYCLE.check(Action.extend_eaw_decision, act)
     running = _running(deadlines, EAW_DECISION_KINDS)
     if not running:
         raise CaseConflict("No decision limit of a European arrest warrant is running")
@@ -838,62 +807,62 @@ def extend_eaw_decision(
         country=current.calendar.country,
         tz=current.calendar.time_zone,
     )
-    raise_if_broken(assess_eaw_extension(limit, reasons=reasons).violations)
+    raise_if_broken(assess_eaw_extension(limit, reasons=body.reasons).violations)
     extended = _plan(limits.extend_eaw_decision(limit), current.calendar, Side.requested)
     return Outcome(
         action=Action.extend_eaw_decision,
         case=case,
         events=(Emit(events.EAW_DECISION_EXTENDED),),
         deadlines=(Close(frozenset({current.kind}), "extended", waived=True), Open(extended)),
-        reason=reasons,
+        reason=body.reasons,
     )
 
 
-def submit_formal_request(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    received_on: date | None,
-    their_reference: str | None,
-    requested: Authority,
-) -> Outcome[Case]:
+def submit_formal_request(act: Act[Case], body: FormalRequestBody) -> Outcome[Case]:
     """The formal request after the provisional arrest: sent by the requesting side, or
-    its receipt recorded by the requested side, which meets the limit on the day it was
-    received (:mod:`shared.casework.dates`)."""
-    target = _target(Action.submit_formal_request, case, actor)
-    received: dates.Step = now
-    if actor.side is Side.requested:
-        if received_on is None:
+    its receipt recorded by the requested side (a step of the requesting State taken
+    outside Comity, on the day it was received), which meets the limit on that day
+    (:mod:`shared.casework.dates`)."""
+    case = act.case
+    target = LIFECYCLE.target(Action.submit_formal_request, act)
+    received: dates.Step = act.now
+    recorded_for = None
+    if act.actor.side is Side.requested:
+        if body.received_on is None:
             raise RuleBroken.at(
                 "/received_on", "Name the date the formal request was received", why="required"
             )
-        dates.not_in_future(received_on, now=now, tz=requested.time_zone, pointer="/received_on")
-        received = received_on
+        dates.not_in_future(
+            body.received_on, now=act.now, tz=act.requested.time_zone, pointer="/received_on"
+        )
+        received, recorded_for = body.received_on, Side.requesting
     return Outcome(
         action=Action.submit_formal_request,
         case=case.evolve(
             state=target,
-            formal_request_received_at=dates.start_of(received, requested.time_zone, now=now),
-            their_reference=their_reference or case.their_reference,
+            formal_request_received_at=dates.start_of(
+                received, act.requested.time_zone, now=act.now
+            ),
+            their_reference=body.their_reference or case.their_reference,
         ),
         events=(Emit(events.FORMAL_REQUEST_RECEIVED),),
         deadlines=(Close(FORMAL_REQUEST_KINDS, "formal request received", when=received),),
+        when=received if recorded_for is not None else None,
+        recorded_for=recorded_for,
     )
 
 
-def release(
-    case: Case, actor: Actor, *, now: datetime, deadlines: Sequence[Deadline]
-) -> Outcome[Case]:
+def release(act: Act[Case], *, deadlines: Sequence[Deadline]) -> Outcome[Case]:
     """Release after a provisional arrest, once the formal-request limit has passed
     without the formal request."""
-    check(Action.release, case, actor)
+    case = act.case
+    LIFECYCLE.check(Action.release, act)
     running = _running(deadlines, {DeadlineKind.formal_request})
     first = running[0] if running else None
     decision = assess_release(
         formal_request_due_at=first.due_at if first else None,
         citation=first.citation if first else None,
-        now=now,
+        now=act.now,
     )
     if not decision.ok:
         [violation] = decision.violations
@@ -966,19 +935,27 @@ def assess_offences(
     return DualCriminalityOutcome.satisfied, results
 
 
-def assess(
-    case: Case, actor: Actor, *, entry: Entry, entered: Sequence[OffenceEntry]
-) -> Outcome[Case]:
-    """A new version of the dual-criminality assessment (re-run when the facts change)."""
-    check(Action.assess_dual_criminality, case, actor)
+def assess(act: Act[Case], body: DualCriminalityBody) -> Outcome[Case]:
+    """A new version of the dual-criminality assessment (re-run when the facts change),
+    with what the officer entered of the requested State's law for some offences."""
+    case = act.case
+    LIFECYCLE.check(Action.assess_dual_criminality, act)
+    entered = [
+        OffenceEntry(
+            offence_id=item.offence_id,
+            requested=RequestedLaw.model_validate(item.model_dump(exclude={"offence_id"})),
+            pointer=f"/offences/{index}/offence_id",
+        )
+        for index, item in enumerate(body.offences)
+    ]
     outcome, results = assess_offences(case, entered)
     version = len(case.dual_criminality) + 1
     assessment = Assessment(
         version=version,
         outcome=outcome,
         rules_version=results[0].rules_version,
-        assessed_at=entry.at,
-        assessed_by=entry.by,
+        assessed_at=act.now,
+        assessed_by=act.by,
         citations=tuple(dict.fromkeys(c for r in results for c in r.citations)),
         offences=tuple(results),
     )
@@ -1003,20 +980,16 @@ def assess(
 # Consent, the court and the executive
 
 
-def record_consent(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    consented_at: datetime,
-    before: str,
-    requested: Authority,
-) -> Outcome[Case]:
+def record_consent(act: Act[Case], body: ConsentBody) -> Outcome[Case]:
     """The person consents to simplified surrender: no formal request is awaited any more
     (Model Law s.27). Under the EAW the final decision is then due within 10 days (art.
     17(2)), which replaces the 60 days of art. 17(3) ("in other cases")."""
-    target = _target(Action.record_consent, case, actor)
-    dates.not_in_future(consented_at, now=now, tz=requested.time_zone, pointer="/consented_at")
+    case = act.case
+    target = LIFECYCLE.target(Action.record_consent, act)
+    consented_at = body.consented_at
+    dates.not_in_future(
+        consented_at, now=act.now, tz=act.requested.time_zone, pointer="/consented_at"
+    )
     ops: list[DeadlineOp] = [
         Close(FORMAL_REQUEST_KINDS, "consent to simplified surrender", waived=True)
     ]
@@ -1029,11 +1002,11 @@ def record_consent(
             )
         )
         after_consent = eaw_decision_due_after_consent(
-            consented_at=consented_at, country=requested.country, tz=requested.time_zone
+            consented_at=consented_at, country=act.requested.country, tz=act.requested.time_zone
         )
-        ops.append(Open(_plan(after_consent, requested.calendar, Side.requested)))
+        ops.append(Open(_plan(after_consent, act.requested.calendar, Side.requested)))
     consent = Consent(
-        consented_at=consented_at, before=before, citation=consent_citation(case.basis.kind)
+        consented_at=consented_at, before=body.before, citation=consent_citation(case.basis.kind)
     )
     return Outcome(
         action=Action.record_consent,
@@ -1053,8 +1026,9 @@ def _decision_fields(record: CourtRuling | Grant) -> events.DecisionFields:
     )
 
 
-def _decision_dates(decided_on: date, final_on: date | None, *, now: datetime, tz: str) -> None:
+def _decision_dates(body: DecisionBody, *, now: datetime, tz: str) -> None:
     """A decision is recorded once taken, and becomes final on or after that day."""
+    decided_on, final_on = body.decided_on, body.final_on
     dates.not_in_future(decided_on, now=now, tz=tz, pointer="/decided_on")
     if final_on is None:
         return
@@ -1067,84 +1041,45 @@ def _decision_dates(decided_on: date, final_on: date | None, *, now: datetime, t
         )
 
 
-def record_court_ruling(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    entry: Entry,
-    admissible: bool,
-    deciding_body: str,
-    reference: str,
-    decided_on: date,
-    appeal_deadline: date | None,
-    final_on: date | None,
-    note: str | None,
-    requested: Authority,
-) -> Outcome[Case]:
+def record_court_ruling(act: Act[Case], body: CourtRulingBody) -> Outcome[Case]:
     """The court's ruling on admissibility; admissible leaves the surrender to the
     executive."""
-    check(Action.record_court_ruling, case, actor)
-    _decision_dates(decided_on, final_on, now=now, tz=requested.time_zone)
-    ruling = CourtRuling(
-        id=entry.id,
-        recorded_at=entry.at,
-        recorded_by=entry.by,
-        admissible=admissible,
-        deciding_body=deciding_body,
-        reference=reference,
-        decided_on=decided_on,
-        appeal_deadline=appeal_deadline,
-        final_on=final_on,
-        note=note,
-    )
+    case = act.case
+    LIFECYCLE.check(Action.record_court_ruling, act)
+    _decision_dates(body, now=act.now, tz=act.requested.time_zone)
+    ruling = CourtRuling(**_recorded(act), **body.model_dump())
     return Outcome(
         action=Action.record_court_ruling,
         case=case.evolve(
-            state=S.admissible if admissible else case.state,
+            state=S.admissible if body.admissible else case.state,
             decisions=(*case.decisions, ruling),
         ),
         events=(Emit(events.COURT_RULING_RECORDED, _decision_fields(ruling)),),
-        reason=note,
+        reason=body.note,
     )
 
 
-def grant(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    entry: Entry,
-    deciding_body: str,
-    reference: str,
-    decided_on: date,
-    scope: GrantScope,
-    offence_ids: Sequence[UUID],
-    conditions: Sequence[str],
-    simplified: bool,
-    appeal_deadline: date | None,
-    final_on: date | None,
-    requested: Authority,
-) -> Outcome[Case]:
+def grant(act: Act[Case], body: GrantBody) -> Outcome[Case]:
     """The executive grants extradition, whole, partial (naming the offences) or on
     conditions (naming them). The decision is final on ``final_on`` (else the day it was
     taken): it meets the EAW decision limit if dated in time, however late it is recorded,
     and the surrender limit runs from it."""
-    target = _target(Action.grant, case, actor)
-    _decision_dates(decided_on, final_on, now=now, tz=requested.time_zone)
-    tz = requested.time_zone
-    if scope is GrantScope.partial and not offence_ids:
+    case = act.case
+    target = LIFECYCLE.target(Action.grant, act)
+    _decision_dates(body, now=act.now, tz=act.requested.time_zone)
+    tz = act.requested.time_zone
+    if body.scope is GrantScope.partial and not body.offence_ids:
         raise RuleBroken.at(
             "/offence_ids", "Name the offences extradition is granted for", why="required"
         )
-    if scope is GrantScope.conditional and not conditions:
+    if body.scope is GrantScope.conditional and not body.conditions:
         raise RuleBroken.at(
             "/conditions",
             "Name the conditions (e.g. assurances on the death penalty)",
             why="required",
         )
     known = [o.id for o in case.offences]
-    for index, offence_id in enumerate(offence_ids):
+    for index, offence_id in enumerate(body.offence_ids):
         if offence_id not in known:
             raise RuleBroken.at(
                 f"/offence_ids/{index}",
@@ -1153,29 +1088,21 @@ def grant(
                 code="unknown-offence",
             )
     record = Grant(
-        id=entry.id,
-        recorded_at=entry.at,
-        recorded_by=entry.by,
-        deciding_body=deciding_body,
-        reference=reference,
-        decided_on=decided_on,
-        scope=scope,
-        offence_ids=tuple(offence_ids) or tuple(sorted(known, key=str)),
-        conditions=tuple(conditions),
-        simplified=simplified or case.consent is not None,
-        appeal_deadline=appeal_deadline,
-        final_on=final_on,
+        **_recorded(act),
+        **body.model_dump(exclude={"offence_ids", "simplified"}),
+        offence_ids=tuple(body.offence_ids) or tuple(sorted(known, key=str)),
+        simplified=body.simplified or case.consent is not None,
     )
-    final = final_on or decided_on
+    final = body.final_on or body.decided_on
     ops: list[DeadlineOp] = [Close(EAW_DECISION_KINDS, "final decision", when=final)]
     try:
         surrender = surrender_due(
             case.basis,
-            final_decision_at=dates.start_of(final, tz, now=now),
-            country=requested.country,
+            final_decision_at=dates.start_of(final, tz, now=act.now),
+            country=act.requested.country,
             tz=tz,
         )
-        ops.append(Open(_plan(surrender, requested.calendar, Side.requested)))
+        ops.append(Open(_plan(surrender, act.requested.calendar, Side.requested)))
     except BasisParameterMissing:
         # The basis gives no surrender limit: surrender is agreed between the two.
         pass
@@ -1188,42 +1115,27 @@ def grant(
 
 
 def refuse(
-    case: Case,
-    actor: Actor,
-    *,
-    entry: Entry,
-    grounds: Sequence[ExtraditionRefusalGround],
-    reasons: str | None,
-    deciding_body: str,
-    reference: str | None,
-    consultations: Sequence[Consultation],
-    no_consultation_reason: str | None,
-    consultation_pointer: str = "/no_consultation_reason",
+    act: Act[Case], body: RefuseBody, *, consultations: Sequence[Consultation]
 ) -> Outcome[Case]:
     """Whether the refusal may be recorded: the grounds of the catalogue (the fiscal
     nature of the offence alone never is one: UNTOC art. 16(15)), reasons, the prior
     consultation (UNTOC art. 16(16)) and, for nationality, that the person is a national
     of the requested State (Model Law s.11). The rules of law are answered before the
     role: an officer learns what is missing, the supervisor then records it."""
-    target = check(Action.refuse, case, actor, roles_later=True)
-    if target is None:
-        raise ValueError("a refusal leads to the refused state")
+    case = act.case
+    LIFECYCLE.check(Action.refuse, act, roles_later=True)
+    grounds = body.grounds
     bases = [b.kind for b in case.legal_bases]
+    consultation = consulted(CooperationType.extradition, consultations, body)
     decision = merge(
         assess_extradition_refusal(
             grounds=grounds,
-            reasons=reasons,
+            reasons=body.reasons,
             offence_categories=[o.category for o in case.offences if o.category],
             bases=bases,
             purpose=case.purpose,
         ),
-        prior_consultation(
-            cooperation=CooperationType.extradition,
-            action=ConsultedAction.refusal,
-            consultations=consultations,
-            no_consultation_reason=no_consultation_reason,
-            pointer=consultation_pointer,
-        ),
+        consultation.decision,
         assess_nationality_ground(
             grounds,
             person_nationalities=case.person_sought.nationalities,
@@ -1231,21 +1143,14 @@ def refuse(
         ),
     )
     raise_if_broken(decision.violations)
-    MACHINE.require_roles(Action.refuse, actor.roles)
+    LIFECYCLE.require_roles(Action.refuse, act)
     obligations = extradite_or_prosecute(
         nationality=ExtraditionRefusalGround.nationality in grounds, purpose=case.purpose
     )
-    was_held = held(consultations, ConsultedAction.refusal)
     record = RefusalRecord(
-        id=entry.id,
-        recorded_at=entry.at,
-        recorded_by=entry.by,
-        deciding_body=deciding_body,
-        reference=reference,
-        grounds=tuple(grounds),
-        reasons=reasons,
-        consultation_held=was_held,
-        no_consultation_reason=no_consultation_reason,
+        **_recorded(act),
+        **body.model_dump(exclude={"consultation_id"}),
+        consultation_held=consultation.held,
         notes=decision.reasons,
         obligations=obligations,
     )
@@ -1254,7 +1159,7 @@ def refuse(
     )
     return Outcome(
         action=Action.refuse,
-        case=case.evolve(state=target, decisions=(*case.decisions, record)).with_custody(
+        case=case.evolve(state=S.refused, decisions=(*case.decisions, record)).with_custody(
             case.person_id, CustodyStatus.at_liberty
         ),
         events=(
@@ -1263,7 +1168,7 @@ def refuse(
                 events.RefusalFields(
                     grounds=[g.value for g in grounds],
                     citations=citations,
-                    consultation_held=was_held,
+                    consultation_held=consultation.held,
                     enforcement_of_sentence=case.purpose is Purpose.enforcement,
                     obligations=[
                         events.ObligationInfo(
@@ -1277,8 +1182,8 @@ def refuse(
         ),
         # Whatever ran for the person in custody is no longer owed.
         deadlines=(Close(None, "extradition refused", waived=True),),
-        reason=reasons,
-        details={"grounds": [g.value for g in grounds], "consultation_held": was_held},
+        reason=body.reasons,
+        details={"grounds": [g.value for g in grounds], "consultation_held": consultation.held},
         notes=decision.reasons,
     )
 
@@ -1287,27 +1192,23 @@ def refuse(
 # Surrender and speciality
 
 
-def agree_surrender(
-    case: Case,
-    actor: Actor,
-    *,
-    agreement: SurrenderAgreement,
-    requested: Authority,
-) -> Outcome[Case]:
+def agree_surrender(act: Act[Case], body: AgreeSurrenderBody) -> Outcome[Case]:
     """Date, place and escorting authority of the surrender. A new date because surrender
     was prevented by circumstances beyond control: under the EAW, within 10 days of the
     new date (art. 23(3))."""
-    target = _target(Action.agree_surrender, case, actor)
+    case = act.case
+    target = LIFECYCLE.target(Action.agree_surrender, act)
+    agreement = SurrenderAgreement.model_validate(body.model_dump())
     current = case.surrender or Surrender()
     earlier = (*current.earlier_agreements, *((current.agreed,) if current.agreed else ()))
     ops: list[DeadlineOp] = []
     if agreement.prevented_reason is not None and case.eaw:
         new_date = eaw_surrender_due_on_new_date(
-            agreed_date=agreement.date, country=requested.country, tz=requested.time_zone
+            agreed_date=agreement.date, country=act.requested.country, tz=act.requested.time_zone
         )
         ops = [
             Close(SURRENDER_KINDS, "new date agreed", waived=True),
-            Open(_plan(new_date, requested.calendar, Side.requested)),
+            Open(_plan(new_date, act.requested.calendar, Side.requested)),
         ]
     return Outcome(
         action=Action.agree_surrender,
@@ -1323,11 +1224,11 @@ def agree_surrender(
     )
 
 
-def postpone_surrender(
-    case: Case, actor: Actor, *, postponement: SurrenderPostponement
-) -> Outcome[Case]:
+def postpone_surrender(act: Act[Case], body: PostponeSurrenderBody) -> Outcome[Case]:
     """Postponed or temporary surrender (Model Law ss.29-30), with reasons."""
-    check(Action.postpone_surrender, case, actor)
+    case = act.case
+    LIFECYCLE.check(Action.postpone_surrender, act)
+    postponement = SurrenderPostponement.model_validate(body.model_dump())
     current = case.surrender or Surrender()
     return Outcome(
         action=Action.postpone_surrender,
@@ -1338,26 +1239,22 @@ def postpone_surrender(
         ),
         events=(Emit(events.SURRENDER_POSTPONED),),
         deadlines=(
-            Close(
-                frozenset({DeadlineKind.surrender}), f"surrender {postponement.kind}", waived=True
-            ),
+            # Neither the surrender limit nor that of a new date agreed (EAW art. 23(3))
+            # runs while surrender is postponed.
+            Close(SURRENDER_KINDS, f"surrender {postponement.kind}", waived=True),
         ),
         reason=postponement.reasons,
     )
 
 
-def execute_surrender(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    surrendered_at: datetime,
-    note: str | None,
-    requested: Authority,
-) -> Outcome[Case]:
+def execute_surrender(act: Act[Case], body: ExecuteSurrenderBody) -> Outcome[Case]:
     """The person was surrendered: the surrender limit is met if it was in time."""
-    target = _target(Action.execute_surrender, case, actor)
-    dates.not_in_future(surrendered_at, now=now, tz=requested.time_zone, pointer="/surrendered_at")
+    case = act.case
+    target = LIFECYCLE.target(Action.execute_surrender, act)
+    surrendered_at = body.surrendered_at
+    dates.not_in_future(
+        surrendered_at, now=act.now, tz=act.requested.time_zone, pointer="/surrendered_at"
+    )
     current = case.surrender or Surrender()
     return Outcome(
         action=Action.execute_surrender,
@@ -1366,18 +1263,15 @@ def execute_surrender(
         ).with_custody(case.person_id, CustodyStatus.in_custody),
         events=(Emit(events.SURRENDERED),),
         deadlines=(Close(SURRENDER_KINDS, "surrendered", when=surrendered_at),),
-        reason=note,
+        reason=body.note,
     )
 
 
-def request_speciality_consent(
-    case: Case, actor: Actor, *, entry: Entry, further_offences: str, reason: str | None
-) -> Outcome[Case]:
+def request_speciality_consent(act: Act[Case], body: SpecialityRequestBody) -> Outcome[Case]:
     """Consent to prosecute further offences (the rule of speciality, Model Law s.34)."""
-    check(Action.request_speciality_consent, case, actor)
-    item = SpecialityRequest(
-        id=entry.id, further_offences=further_offences, reason=reason, requested_at=entry.at
-    )
+    case = act.case
+    LIFECYCLE.check(Action.request_speciality_consent, act)
+    item = SpecialityRequest(id=new_id(), requested_at=act.now, **body.model_dump())
     return Outcome(
         action=Action.request_speciality_consent,
         case=case.evolve(speciality_requests=(*case.speciality_requests, item)),
@@ -1387,26 +1281,21 @@ def request_speciality_consent(
                 events.SpecialityFields(speciality_request_id=item.id, granted=None),
             ),
         ),
-        reason=reason,
+        reason=body.reason,
     )
 
 
-def decide_speciality_consent(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    speciality_request_id: UUID,
-    granted: bool,
-    reasons: str,
-) -> Outcome[Case]:
-    check(Action.decide_speciality_consent, case, actor)
-    found = next((s for s in case.speciality_requests if s.id == speciality_request_id), None)
+def decide_speciality_consent(act: Act[Case], body: SpecialityDecisionBody) -> Outcome[Case]:
+    case = act.case
+    LIFECYCLE.check(Action.decide_speciality_consent, act)
+    found = next((s for s in case.speciality_requests if s.id == body.speciality_request_id), None)
     if found is None:
         raise NotOnCase("No speciality consent request with this id on this request")
     if found.granted is not None:
         raise CaseConflict("This speciality consent request was decided")
-    decided = found.model_copy(update={"granted": granted, "reasons": reasons, "decided_at": now})
+    decided = found.model_copy(
+        update={"granted": body.granted, "reasons": body.reasons, "decided_at": act.now}
+    )
     return Outcome(
         action=Action.decide_speciality_consent,
         case=case.evolve(
@@ -1417,59 +1306,8 @@ def decide_speciality_consent(
         events=(
             Emit(
                 events.SPECIALITY_CONSENT_DECIDED,
-                events.SpecialityFields(speciality_request_id=found.id, granted=granted),
+                events.SpecialityFields(speciality_request_id=found.id, granted=body.granted),
             ),
         ),
-        reason=reasons,
+        reason=body.reasons,
     )
-
-
-# ---------------------------------------------------------------------------
-# Ending a request
-
-
-def withdraw(case: Case, actor: Actor, *, reason: str) -> Outcome[Case]:
-    target = _target(Action.withdraw, case, actor)
-    return Outcome(
-        action=Action.withdraw,
-        case=case.evolve(state=target),
-        events=(Emit(events.WITHDRAWN),),
-        deadlines=(Close(None, "request withdrawn", waived=True),),
-        reason=reason,
-    )
-
-
-def close(case: Case, actor: Actor, *, reason: str | None) -> Outcome[Case]:
-    target = _target(Action.close, case, actor)
-    return Outcome(
-        action=Action.close,
-        case=case.evolve(state=target),
-        events=(Emit(events.CLOSED),),
-        deadlines=(Close(None, "request closed", waived=True),),
-        reason=reason,
-    )
-
-
-# ---------------------------------------------------------------------------
-# Drafts
-
-
-def sentence_problem(purpose: Purpose, imposed: int | None, remaining: int | None) -> str | None:
-    """What is wrong with the sentence recorded for ``purpose``, if anything."""
-    if purpose is Purpose.prosecution and (imposed is not None or remaining is not None):
-        return "a sentence imposed or remaining is recorded only for enforcement"
-    if purpose is Purpose.enforcement and imposed is None:
-        return "enforcement of a sentence needs the sentence imposed"
-    if imposed is not None and remaining is not None and remaining > imposed:
-        return "the part remaining cannot exceed the sentence imposed"
-    return None
-
-
-def check_sentence(case: Case) -> None:
-    problem = sentence_problem(
-        case.purpose, case.sentence_imposed_months, case.sentence_remaining_months
-    )
-    if problem is not None:
-        raise RuleBroken.at(
-            "/sentence_imposed_months", problem[0].upper() + problem[1:], why=problem
-        )

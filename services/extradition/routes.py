@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import Query
 
-from services.extradition import service
+from services.extradition.service import EXTRADITION
 from shared.casework.endpoints import case_router
 from shared.legal.extradition.bases import ExtraditionBasis
 from shared.legal.extradition.treaties import bilateral_treaties
 
-router = case_router(service.EXTRADITION, service)
+router = case_router(EXTRADITION)
 
 Country = Annotated[str, Query(min_length=2, max_length=2, pattern="^[A-Z]{2}$")]
 

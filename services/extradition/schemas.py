@@ -1,48 +1,39 @@
-"""API models of the extradition service: the request, its lists, one body per action."""
+"""API models of the extradition service: the request and its lists. The bodies of the
+actions are the domain's commands (:mod:`services.extradition.commands`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
-from uuid import UUID
 
-from pydantic import AwareDatetime, Field, StrictBool, StrictInt, model_validator
+from pydantic import Field, StrictBool, model_validator
 
+from services.extradition.commands import Months
 from services.extradition.domain import (
     Arrest,
     Assessment,
     Consent,
     DecisionRecord,
-    GrantScope,
     Offence,
-    PostponeKind,
     SpecialityRequest,
     State,
     Surrender,
     sentence_problem,
 )
+from shared.casework import schemas as casework
 from shared.casework.schemas import (
     Body,
-    CaseCreate,
-    CaseFilters,
-    CasePage,
-    CasePublic,
-    CaseSummary,
-    CaseUpdate,
     CountryCode,
     DeadlinePublic,
     LongText,
+    PersonCreate,
     PersonPublic,
     Reference,
     ShortText,
 )
-from shared.casework.schemas import RegisterBody as CaseRegisterBody
+from shared.casework.vocabulary import CustodyStatus, PersonKind, PersonRole
 from shared.legal.cooperation import Purpose
 from shared.legal.extradition.bases import ExtraditionBasis
-from shared.legal.extradition.grounds import ExtraditionRefusalGround
 from shared.legal.offences import OffenceCategory
-
-Months = Annotated[StrictInt, Field(ge=0, le=1200)]
 
 
 class PersonSoughtCreate(Body):
@@ -55,6 +46,21 @@ class PersonSoughtCreate(Body):
     # protection officers only; everyone else sees a pseudonym.
     protected: StrictBool = False
 
+    def as_person(self) -> PersonCreate:
+        """The person sought as the case's first person concerned: at liberty until an
+        arrest is recorded."""
+        return PersonCreate(
+            kind=PersonKind.natural,
+            role=PersonRole.person_sought,
+            name=self.name,
+            aliases=self.aliases,
+            nationalities=self.nationalities,
+            date_of_birth=self.date_of_birth,
+            location="; ".join(self.known_locations) or None,
+            custody_status=CustodyStatus.at_liberty,
+            protected=self.protected,
+        )
+
 
 class OffenceCreate(Body):
     conduct: LongText
@@ -65,7 +71,7 @@ class OffenceCreate(Body):
     )
 
 
-class RequestCreate(CaseCreate):
+class RequestCreate(casework.CaseCreate):
     """A new draft (see :class:`~shared.casework.schemas.CaseCreate` for how it is
     addressed): the person sought, the offences and the legal bases."""
 
@@ -89,7 +95,7 @@ class RequestCreate(CaseCreate):
         return self
 
 
-class RequestUpdate(CaseUpdate):
+class RequestUpdate(casework.CaseUpdate):
     """Changes to a draft: only the fields sent change (``null`` clears a field)."""
 
     never_null = frozenset({"purpose", "offences", "legal_bases", "warrant_references"})
@@ -104,139 +110,7 @@ class RequestUpdate(CaseUpdate):
     summary_of_facts: LongText | None = None
 
 
-class SendBody(Body):
-    provisional_arrest: StrictBool = Field(
-        default=False,
-        description="Ask first for the provisional arrest; the formal request follows",
-    )
-
-
-class RegisterBody(CaseRegisterBody):
-    provisional_arrest: StrictBool = Field(
-        default=False, description="The request received asks first for the provisional arrest"
-    )
-
-
-class ArrestBody(Body):
-    arrested_at: AwareDatetime
-    place: ShortText | None = None
-
-
-class ExtensionBody(Body):
-    new_due_date: date
-    reason: LongText
-
-
-class EawExtensionBody(Body):
-    reasons: LongText | None = Field(
-        default=None, description="The reasons for the delay, given to the issuing authority"
-    )
-
-
-class FormalRequestBody(Body):
-    received_on: date | None = Field(
-        default=None, description="When recorded by the requested side: the date of receipt"
-    )
-    their_reference: Reference | None = None
-
-
-class OffenceAssessmentBody(Body):
-    offence_id: UUID
-    requested_provision: ShortText | None = None
-    requested_max_penalty_months: Months | None = None
-    conduct_punishable_in_requested_state: StrictBool | None = None
-
-
-class DualCriminalityBody(Body):
-    offences: list[OffenceAssessmentBody] = Field(default_factory=list, max_length=50)
-
-
-class ConsentBody(Body):
-    consented_at: AwareDatetime
-    before: ShortText = Field(description="The judge or authority the consent was given before")
-
-
-class DecisionBody(Body):
-    """A decision of a court or of the executive, as it was taken."""
-
-    deciding_body: ShortText = Field(description="The court or authority that decided")
-    reference: Reference = Field(description="Its reference for the decision")
-    decided_on: date = Field(description="The day it was taken, in the requested State")
-    appeal_deadline: date | None = Field(default=None, description="The last day to appeal it")
-    final_on: date | None = Field(
-        default=None,
-        description="The day it became final: a time limit due on or after that day is met "
-        "by it, however late it is recorded (EAW art. 17)",
-    )
-
-
-class CourtRulingBody(DecisionBody):
-    admissible: StrictBool
-    note: LongText | None = None
-
-
-class GrantBody(DecisionBody):
-    scope: GrantScope = GrantScope.whole
-    offence_ids: list[UUID] = Field(
-        default_factory=list, max_length=50, description="For a partial grant: the offences"
-    )
-    conditions: list[ShortText] = Field(
-        default_factory=list,
-        max_length=20,
-        description="For a conditional grant: the conditions (e.g. assurances)",
-    )
-    simplified: StrictBool = Field(
-        default=False, description="Simplified extradition (the person consented)"
-    )
-
-
-class RefuseBody(Body):
-    grounds: list[ExtraditionRefusalGround] = Field(max_length=20)
-    reasons: LongText | None = None
-    deciding_body: ShortText
-    reference: Reference | None = None
-    consultation_id: UUID | None = Field(
-        default=None, description="The consultation held on the refusal (UNTOC art. 16(16))"
-    )
-    no_consultation_reason: LongText | None = Field(
-        default=None, description="Why no prior consultation was appropriate (UNTOC art. 16(16))"
-    )
-
-
-class AgreeSurrenderBody(Body):
-    date: date
-    place: ShortText
-    escorting_authority: ShortText
-    prevented_reason: LongText | None = Field(
-        default=None,
-        description="A new date because surrender was prevented by circumstances beyond "
-        "control (EAW art. 23(3)): why",
-    )
-
-
-class PostponeSurrenderBody(Body):
-    kind: PostponeKind
-    reasons: LongText
-    until: date | None = None
-
-
-class ExecuteSurrenderBody(Body):
-    surrendered_at: AwareDatetime
-    note: LongText | None = None
-
-
-class SpecialityRequestBody(Body):
-    further_offences: LongText
-    reason: LongText | None = None
-
-
-class SpecialityDecisionBody(Body):
-    speciality_request_id: UUID
-    granted: StrictBool
-    reasons: LongText
-
-
-class RequestPublic(CasePublic):
+class RequestPublic(casework.CasePublic):
     state: State
     person_sought: PersonPublic
     purpose: Purpose
@@ -261,15 +135,11 @@ class RequestPublic(CasePublic):
     speciality_requests: list[SpecialityRequest]
 
 
-class RequestSummary(CaseSummary):
+class RequestSummary(casework.CaseSummary):
     state: State
     purpose: Purpose
 
 
-class RequestsPublic(CasePage[RequestSummary]):
-    pass
-
-
-class RequestFilters(CaseFilters):
+class RequestFilters(casework.CaseFilters):
     status: State | None = None
     purpose: Purpose | None = None

@@ -19,15 +19,27 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
+from pydantic import Field
+
 from contracts import mla as events
+from services.mla.commands import (
+    AdditionalInformationAnswerBody,
+    AdditionalInformationRequestBody,
+    ExecuteMeasureBody,
+    ExecutionOutcome,
+    ForwardBody,
+    PostponeBody,
+    RefuseBody,
+)
 from shared.calendar import Period
 from shared.casework import dates, deadlines
 from shared.casework.case import Authority, CaseState, Record, check_chosen
 from shared.casework.deadlines import Close, DeadlineOp, Open, Pause, Resume
 from shared.casework.errors import CaseConflict, RuleBroken, raise_if_broken
-from shared.casework.lifecycle import Lifecycle, own_draft, shareable
+from shared.casework.lifecycle import Act, Lifecycle, consulted, own_draft, registered, shareable
 from shared.casework.outcome import Emit, Outcome
-from shared.casework.parties import OFFICERS, SUPERVISORS, Actor
+from shared.casework.parties import OFFICERS, SUPERVISORS
+from shared.casework.schemas import NoteBody, RegisterBody
 from shared.casework.state_machine import (
     EITHER,
     REQUESTED,
@@ -37,15 +49,10 @@ from shared.casework.state_machine import (
     StateMachine,
     Transition,
 )
-from shared.casework.vocabulary import ReceivedVia
+from shared.ids import new_id
 from shared.legal.bases import LegalBasis
 from shared.legal.citations import UNTOC, art, join, para
-from shared.legal.consultation import (
-    Consultation,
-    ConsultedAction,
-    held,
-    prior_consultation,
-)
+from shared.legal.consultation import Consultation
 from shared.legal.cooperation import CooperationType
 from shared.legal.mla.grounds import (
     REFUSAL_REASONS_CITATION,
@@ -110,12 +117,6 @@ class MeasureStatus(StrEnum):
 FINAL_MEASURE = frozenset({MeasureStatus.executed, MeasureStatus.declined})
 
 
-class ExecutionOutcome(StrEnum):
-    partial = "partial"
-    complete = "complete"
-    declined = "declined"
-
-
 class DeadlineKind(StrEnum):
     acknowledgement = "acknowledgement"
     requested_deadline = "requested_deadline"
@@ -170,7 +171,7 @@ class Delivery(Record):
 class MeasureRecord(Record):
     """A measure sought, its execution status and its deliveries."""
 
-    id: UUID
+    id: UUID = Field(default_factory=new_id)
     measure: Measure
     details: str | None = None
     status: MeasureStatus = MeasureStatus.pending
@@ -228,6 +229,10 @@ class Case(CaseState):
     # The state to return to after a postponement or additional information.
     resume_state: State | None = None
     decisions: Decisions = Decisions()
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgent
 
     @property
     def facts(self) -> RequestFacts:
@@ -418,6 +423,13 @@ COUNTERPART_STEPS: Mapping[Side, frozenset[str]] = {
 }
 
 
+def check_urgency(case: Case) -> None:
+    """A draft's rule, checked whenever it is written: an urgent request says why, so the
+    requested authority can weigh it."""
+    if case.urgent and not (case.urgency_reason or "").strip():
+        raise RuleBroken.at("/urgency_reason", "Name why the request is urgent", why="required")
+
+
 LIFECYCLE: Lifecycle[Case] = Lifecycle(
     machine=MACHINE,
     pending=frozenset(ACTIVE),
@@ -425,18 +437,8 @@ LIFECYCLE: Lifecycle[Case] = Lifecycle(
     closed=frozenset({State.closed}),
     status_answer_citation=STATUS_REQUEST_CITATION,
     counterpart_steps=COUNTERPART_STEPS,
+    draft_rules=check_urgency,
 )
-
-
-def check(action: Action, case: Case, actor: Actor, *, roles_later: bool = False) -> None:
-    MACHINE.check(
-        action.value,
-        state=case.state,
-        side=actor.side,
-        roles=actor.roles,
-        case=case,
-        roles_later=roles_later,
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -500,19 +502,12 @@ def sending_violations(
 
 
 def send(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    requesting: Authority,
-    requested: Authority,
-    translations: Sequence[str],
-    policy: Policy,
-    note: str | None = None,
+    act: Act[Case], body: NoteBody, *, translations: Sequence[str], policy: Policy
 ) -> Outcome[Case]:
-    check(Action.send, case, actor)
-    check_chosen(requested, pointer="/requested_authority")
-    violations = sending_violations(case, requested=requested, translations=translations)
+    case = act.case
+    LIFECYCLE.check(Action.send, act)
+    check_chosen(act.requested, pointer="/requested_authority")
+    violations = sending_violations(case, requested=act.requested, translations=translations)
     missing = [v.pointer for v in violations if v.code == "request-incomplete"]
     detail = None
     if missing and len(missing) == len(violations):
@@ -523,54 +518,31 @@ def send(
     raise_if_broken(violations, detail=detail)
     return Outcome(
         action=Action.send,
-        case=case.evolve(state=State.sent, disclosed=True, sent_at=now),
+        case=case.evolve(state=State.sent, disclosed=True, sent_at=act.now),
         events=(Emit(events.SENT),),
-        deadlines=_intake_deadlines(case, start=now, requested=requested, policy=policy),
-        reason=note,
-        reference_time_zone=requesting.time_zone,
+        deadlines=_intake_deadlines(case, start=act.now, requested=act.requested, policy=policy),
+        reason=body.note,
+        reference_time_zone=act.requesting.time_zone,
     )
 
 
-def share_draft(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
-    check(Action.share_draft, case, actor)
-    return Outcome(
-        action=Action.share_draft,
-        case=case.evolve(disclosed=True),
-        events=(Emit(events.DRAFT_SHARED),),
-        reason=note,
-        notes=(f"Prior consultation in complex or time-sensitive cases ({para('56(c)')}).",),
-    )
-
-
-def register(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    received_on: date,
-    received_via: ReceivedVia,
-    their_reference: str | None,
-    requested: Authority,
-    policy: Policy,
-) -> Outcome[Case]:
+def register(act: Act[Case], body: RegisterBody, *, policy: Policy) -> Outcome[Case]:
     """A request that reached the requested authority outside Comity: its deadlines run
     from the date of receipt, exactly as for one sent through Comity."""
-    check(Action.register, case, actor)
-    dates.not_in_future(received_on, now=now, tz=requested.time_zone, pointer="/received_on")
-    start = dates.start_of(received_on, requested.time_zone, now=now)
+    case = act.case
+    LIFECYCLE.check(Action.register, act)
+    received = registered(act, body)
+    start = dates.start_of(body.received_on, act.requested.time_zone, now=act.now)
     return Outcome(
         action=Action.register,
-        case=case.evolve(
-            state=State.received,
-            disclosed=True,
-            received_on=received_on,
-            received_via=received_via,
-            their_reference=their_reference or case.their_reference,
-        ),
+        case=received.evolve(state=State.received),
         events=(Emit(events.REGISTERED),),
-        deadlines=_intake_deadlines(case, start=start, requested=requested, policy=policy),
-        details={"received_via": received_via.value, "received_on": received_on.isoformat()},
-        reference_time_zone=requested.time_zone,
+        deadlines=_intake_deadlines(case, start=start, requested=act.requested, policy=policy),
+        details={
+            "received_via": body.received_via.value,
+            "received_on": body.received_on.isoformat(),
+        },
+        reference_time_zone=act.requested.time_zone,
     )
 
 
@@ -578,33 +550,28 @@ def register(
 # The requested side's steps
 
 
-def acknowledge(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
-    check(Action.acknowledge, case, actor)
+def acknowledge(act: Act[Case], body: NoteBody) -> Outcome[Case]:
+    case = act.case
+    LIFECYCLE.check(Action.acknowledge, act)
     return Outcome(
         action=Action.acknowledge,
         case=case.evolve(state=State.acknowledged),
         events=(Emit(events.ACKNOWLEDGED),),
         deadlines=(Close(frozenset({DeadlineKind.acknowledgement}), "acknowledged"),),
-        reason=note,
+        reason=body.note,
     )
 
 
-def forward(
-    case: Case,
-    actor: Actor,
-    *,
-    executing: Authority,
-    requested: Authority,
-    note: str | None = None,
-) -> Outcome[Case]:
+def forward(act: Act[Case], body: ForwardBody, *, executing: Authority) -> Outcome[Case]:
     """To a prosecutor's office or court of the requested State, which becomes a party."""
-    check(Action.forward, case, actor)
+    case = act.case
+    LIFECYCLE.check(Action.forward, act)
     check_chosen(executing, pointer="/executing_authority")
-    if executing.country != requested.country or executing.code == requested.code:
+    if executing.country != act.requested.country or executing.code == act.requested.code:
         raise RuleBroken.at(
             "/executing_authority",
             f"A request is forwarded to an executing authority of the requested State "
-            f"({requested.country}) other than the central authority; {executing.code} is "
+            f"({act.requested.country}) other than the central authority; {executing.code} is "
             f"an authority of {executing.country}",
             why="not of the requested State",
             code="executing-authority-not-domestic",
@@ -613,25 +580,18 @@ def forward(
         action=Action.forward,
         case=case.evolve(state=State.forwarded, executing_authority=executing.code),
         events=(Emit(events.FORWARDED),),
-        reason=note,
+        reason=body.note,
         details={"executing_authority": executing.code, "previous": case.executing_authority},
     )
 
 
 def request_additional_information(
-    case: Case,
-    actor: Actor,
-    *,
-    when: dates.Step,
-    now: datetime,
-    questions: str,
-    answer_within_days: int | None,
-    requesting: Authority,
-    policy: Policy,
+    act: Act[Case], body: AdditionalInformationRequestBody, *, policy: Policy
 ) -> Outcome[Case]:
     """The requested side asks (UNTOC art. 18(16)); its clock pauses until the answer."""
-    check(Action.request_additional_information, case, actor)
-    days = answer_within_days or policy.additional_information_days
+    case = act.case
+    LIFECYCLE.check(Action.request_additional_information, act)
+    days = body.answer_within_days or policy.additional_information_days
     return Outcome(
         action=Action.request_additional_information,
         case=case.evolve(state=State.additional_information_requested, resume_state=case.state),
@@ -642,21 +602,22 @@ def request_additional_information(
                 deadlines.after_period(
                     DeadlineKind.additional_information_answer,
                     Period(days, "calendar_days"),
-                    start=dates.start_of(when, requesting.time_zone, now=now),
-                    calendar=requesting.calendar,
+                    start=dates.start_of(act.when, act.requesting.time_zone, now=act.now),
+                    calendar=act.requesting.calendar,
                     side=Side.requesting,
                     citation=ADDITIONAL_INFORMATION_CITATION,
                 )
             ),
         ),
-        reason=questions,
+        reason=body.questions,
     )
 
 
 def answer_additional_information(
-    case: Case, actor: Actor, *, answer: str, document_ids: Sequence[UUID]
+    act: Act[Case], body: AdditionalInformationAnswerBody
 ) -> Outcome[Case]:
-    check(Action.answer_additional_information, case, actor)
+    case = act.case
+    LIFECYCLE.check(Action.answer_additional_information, act)
     back = case.resume_state or State.acknowledged
     return Outcome(
         action=Action.answer_additional_information,
@@ -666,42 +627,33 @@ def answer_additional_information(
             Close(frozenset({DeadlineKind.additional_information_answer}), "answered"),
             Resume("additional information answered"),
         ),
-        reason=answer,
-        details={"document_ids": [str(d) for d in document_ids]},
+        reason=body.answer,
+        details={"document_ids": [str(d) for d in body.document_ids]},
     )
 
 
 def postpone(
-    case: Case,
-    actor: Actor,
-    *,
-    now: datetime,
-    reasons: str | None,
-    until: date | None,
-    consultations: Sequence[Consultation],
-    no_consultation_reason: str | None,
-    requested: Authority,
-    consultation_pointer: str = "/no_consultation_reason",
+    act: Act[Case], body: PostponeBody, *, consultations: Sequence[Consultation]
 ) -> Outcome[Case]:
     """UNTOC art. 18(25): execution would interfere with an ongoing investigation,
     prosecution or proceeding; a prior consultation (18(26)) or a recorded reason."""
-    check(Action.postpone, case, actor)
-    consulted = prior_consultation(
-        cooperation=CooperationType.mla,
-        action=ConsultedAction.postponement,
-        consultations=consultations,
-        no_consultation_reason=no_consultation_reason,
-        pointer=consultation_pointer,
-    )
+    case = act.case
+    LIFECYCLE.check(Action.postpone, act)
+    until = body.until
+    consultation = consulted(CooperationType.mla, consultations, body)
     decision = merge(
-        assess_postponement(reasons=reasons, bases=[b.kind for b in case.legal_bases]), consulted
+        assess_postponement(reasons=body.reasons, bases=[b.kind for b in case.legal_bases]),
+        consultation.decision,
     )
     violations = list(decision.violations)
-    if until is not None and until <= dates.day_of(now, requested.time_zone):
+    # Judged on the day it was decided (a step recorded by hand: the day it happened).
+    decided_on = dates.day_of(act.when, act.requested.time_zone)
+    if until is not None and until <= decided_on:
         violations.append(
             Violation(
                 code="validation-error",
-                message="A postponement ends on a later day than today.",
+                message=f"A postponement ends on a later day than {decided_on.isoformat()}, "
+                "the day it is decided.",
                 citation=POSTPONEMENT_CITATION,
                 pointer="/until",
             )
@@ -714,19 +666,18 @@ def postpone(
                 deadlines.on_date(
                     DeadlineKind.postponement_end,
                     until,
-                    start=now,
-                    calendar=requested.calendar,
+                    start=dates.start_of(act.when, act.requested.time_zone, now=act.now),
+                    calendar=act.requested.calendar,
                     side=Side.requested,
                     citation=POSTPONEMENT_CITATION,
                 )
             )
         )
-    was_held = held(consultations, ConsultedAction.postponement)
     postponement = Postponement(
         until=until,
-        reasons=reasons,
-        consultation_held=was_held,
-        no_consultation_reason=no_consultation_reason,
+        reasons=body.reasons,
+        consultation_held=consultation.held,
+        no_consultation_reason=body.no_consultation_reason,
     )
     return Outcome(
         action=Action.postpone,
@@ -738,25 +689,28 @@ def postpone(
         events=(
             Emit(
                 events.POSTPONED,
-                events.PostponementFields(postponed_until=until, consultation_held=was_held),
+                events.PostponementFields(
+                    postponed_until=until, consultation_held=consultation.held
+                ),
             ),
         ),
         deadlines=tuple(ops),
-        reason=reasons,
+        reason=body.reasons,
         details={"until": until.isoformat() if until else None},
         notes=decision.reasons,
     )
 
 
-def resume(case: Case, actor: Actor, *, note: str | None = None) -> Outcome[Case]:
-    check(Action.resume, case, actor)
+def resume(act: Act[Case], body: NoteBody) -> Outcome[Case]:
+    case = act.case
+    LIFECYCLE.check(Action.resume, act)
     back = case.resume_state or State.acknowledged
     return Outcome(
         action=Action.resume,
         case=case.evolve(state=back, resume_state=None),
         events=(Emit(events.RESUMED),),
         deadlines=(Close(frozenset({DeadlineKind.postponement_end}), "resumed"),),
-        reason=note,
+        reason=body.note,
     )
 
 
@@ -779,15 +733,11 @@ def refusal_violations(
 
 
 def refuse(
-    case: Case,
-    actor: Actor,
+    act: Act[Case],
+    body: RefuseBody,
     *,
-    grounds: Sequence[RefusalGround],
-    reasons: str | None,
     consultations: Sequence[Consultation],
-    no_consultation_reason: str | None,
     dual_criminality: DualCriminalityRule,
-    consultation_pointer: str = "/no_consultation_reason",
 ) -> Outcome[Case]:
     """Refusal: grounds from the catalogue of the request's legal bases (UNTOC art.
     18(21); 1988 art. 7(15)), reasons (18(23); 7(16)) and a prior consultation (18(26)).
@@ -796,21 +746,16 @@ def refuse(
     7(5); UNTOC art. 18(8), (22)): that answer comes first, to whoever tries, before
     the question whether the caller may refuse at all.
     """
-    check(Action.refuse, case, actor, roles_later=True)
+    case = act.case
+    LIFECYCLE.check(Action.refuse, act, roles_later=True)
+    grounds = body.grounds
     violations = refusal_violations(
-        case, grounds=grounds, reasons=reasons, dual_criminality=dual_criminality
+        case, grounds=grounds, reasons=body.reasons, dual_criminality=dual_criminality
     )
     raise_if_broken([v for v in violations if v.code == "forbidden-refusal-ground"])
-    MACHINE.require_roles(Action.refuse, actor.roles)
-    consulted = prior_consultation(
-        cooperation=CooperationType.mla,
-        action=ConsultedAction.refusal,
-        consultations=consultations,
-        no_consultation_reason=no_consultation_reason,
-        pointer=consultation_pointer,
-    )
-    raise_if_broken([*violations, *consulted.violations])
-    was_held = held(consultations, ConsultedAction.refusal)
+    LIFECYCLE.require_roles(Action.refuse, act)
+    consultation = consulted(CooperationType.mla, consultations, body)
+    raise_if_broken([*violations, *consultation.decision.violations])
     citations = sorted(
         {
             rule.citation
@@ -822,9 +767,9 @@ def refuse(
     refusal = Refusal(
         grounds=tuple(grounds),
         citations=tuple(citations),
-        reasons=reasons,
-        consultation_held=was_held,
-        no_consultation_reason=no_consultation_reason,
+        reasons=body.reasons,
+        consultation_held=consultation.held,
+        no_consultation_reason=body.no_consultation_reason,
     )
     return Outcome(
         action=Action.refuse,
@@ -834,43 +779,28 @@ def refuse(
         ),
         events=(
             Emit(
-                events.REFUSED,
-                events.RefusalFields(
-                    grounds=[g.value for g in grounds],
-                    citations=citations,
-                    consultation_held=was_held,
-                ),
+                events.REFUSED, events.RefusalFields.model_validate(refusal, from_attributes=True)
             ),
         ),
         deadlines=(Close(None, "refused", waived=True),),
-        reason=reasons,
+        reason=body.reasons,
         details={"grounds": [g.value for g in grounds], "citations": citations},
-        notes=consulted.reasons,
+        notes=consultation.decision.reasons,
     )
 
 
 def execute_measure(
-    case: Case,
-    actor: Actor,
-    *,
-    when: dates.Step,
-    now: datetime,
-    requested: Authority,
-    by_authority: str,
-    measure_id: UUID,
-    outcome: ExecutionOutcome,
-    reasons: str | None,
-    conditions: str | None,
-    document_ids: Sequence[UUID],
+    act: Act[Case], body: ExecuteMeasureBody, *, by_authority: str
 ) -> Outcome[Case]:
     """A delivery for one measure: part of it, all of it, or declined with reasons.
     The request is executed when every measure is executed or declined."""
-    check(Action.execute_measure, case, actor)
-    index = next((i for i, m in enumerate(case.measures) if m.id == measure_id), None)
+    case = act.case
+    LIFECYCLE.check(Action.execute_measure, act)
+    index = next((i for i, m in enumerate(case.measures) if m.id == body.measure_id), None)
     if index is None:
         raise RuleBroken.at(
             "/measure_id",
-            f"The request has no measure {measure_id}",
+            f"The request has no measure {body.measure_id}",
             why="not a measure of this request",
             code="unknown-measure",
         )
@@ -880,7 +810,9 @@ def execute_measure(
             f"The measure {measure.measure.value} is already {measure.status.value}",
             code="measure-already-final",
         )
-    if outcome is ExecutionOutcome.declined and (reasons is None or not reasons.strip()):
+    if body.outcome is ExecutionOutcome.declined and (
+        body.reasons is None or not body.reasons.strip()
+    ):
         raise RuleBroken.of(
             [
                 Violation(
@@ -898,16 +830,16 @@ def execute_measure(
         ExecutionOutcome.partial: MeasureStatus.partially_executed,
         ExecutionOutcome.complete: MeasureStatus.executed,
         ExecutionOutcome.declined: MeasureStatus.declined,
-    }[outcome]
-    at = dates.start_of(when, requested.time_zone, now=now)
+    }[body.outcome]
+    at = dates.start_of(act.when, act.requested.time_zone, now=act.now)
     delivery = Delivery(
         at=at,
-        outcome=outcome,
-        reasons=reasons,
-        conditions=conditions,
-        document_ids=tuple(document_ids),
+        outcome=body.outcome,
+        reasons=body.reasons,
+        conditions=body.conditions,
+        document_ids=tuple(body.document_ids),
         by_authority=by_authority,
-        recorded_for=actor.side if actor.recorded else None,
+        recorded_for=act.actor.side if act.actor.recorded else None,
     )
     measures = list(case.measures)
     measures[index] = measure.model_copy(
@@ -922,13 +854,13 @@ def execute_measure(
     else:
         state = State.in_execution
     decisions = case.decisions
-    if conditions:
+    if body.conditions:
         # UNTOC art. 18(26): assistance granted subject to conditions is recorded.
         decisions = decisions.model_copy(
             update={
                 "conditions": (
                     *decisions.conditions,
-                    Conditions(measure_id=measure_id, conditions=conditions, at=at),
+                    Conditions(measure_id=body.measure_id, conditions=body.conditions, at=at),
                 )
             }
         )
@@ -936,11 +868,11 @@ def execute_measure(
         Emit(
             events.MEASURE_EXECUTED,
             events.ExecutionFields(
-                measure_id=measure_id,
+                measure_id=body.measure_id,
                 measure=measure.measure.value,
-                outcome=outcome.value,
-                with_conditions=bool(conditions),
-                document_ids=list(document_ids),
+                outcome=body.outcome.value,
+                with_conditions=bool(body.conditions),
+                document_ids=list(body.document_ids),
             ),
         )
     ]
@@ -958,50 +890,16 @@ def execute_measure(
         case=case.evolve(state=state, measures=tuple(measures), decisions=decisions),
         events=tuple(emitted),
         deadlines=ops,
-        reason=reasons,
+        reason=body.reasons,
         details={
-            "measure_id": str(measure_id),
+            "measure_id": str(body.measure_id),
             "measure": measure.measure.value,
-            "outcome": outcome.value,
-            "conditions": conditions,
-            "document_ids": [str(d) for d in document_ids],
+            "outcome": body.outcome.value,
+            "conditions": body.conditions,
+            "document_ids": [str(d) for d in body.document_ids],
             "at": at.isoformat(),
         },
-        notes=(f"Assistance subject to conditions ({CONDITIONS_CITATION}).",) if conditions else (),
+        notes=(f"Assistance subject to conditions ({CONDITIONS_CITATION}).",)
+        if body.conditions
+        else (),
     )
-
-
-# ---------------------------------------------------------------------------
-# Ending a request
-
-
-def close(case: Case, actor: Actor, *, reason: str | None) -> Outcome[Case]:
-    check(Action.close, case, actor)
-    return Outcome(
-        action=Action.close,
-        case=case.evolve(state=State.closed),
-        events=(Emit(events.CLOSED),),
-        deadlines=(Close(None, "closed", waived=True),),
-        reason=reason,
-    )
-
-
-def withdraw(case: Case, actor: Actor, *, reason: str) -> Outcome[Case]:
-    check(Action.withdraw, case, actor)
-    return Outcome(
-        action=Action.withdraw,
-        case=case.evolve(state=State.withdrawn),
-        events=(Emit(events.WITHDRAWN),),
-        deadlines=(Close(None, "withdrawn", waived=True),),
-        reason=reason,
-    )
-
-
-# ---------------------------------------------------------------------------
-# Editing a draft
-
-
-def check_urgency(case: Case) -> None:
-    """An urgent request says why, so the requested authority can weigh it."""
-    if case.urgent and not (case.urgency_reason or "").strip():
-        raise RuleBroken.at("/urgency_reason", "Name why the request is urgent", why="required")

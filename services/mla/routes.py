@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from services.mla import service
 from services.mla.schemas import ChecklistPublic
+from services.mla.service import MLA
 from shared.casework.endpoints import case_router
 from shared.casework.routing import READ, CaseContextDep
 
-router = case_router(service.MLA, service)
+router = case_router(MLA)
 
 
 @router.get(
@@ -19,4 +19,4 @@ router = case_router(service.MLA, service)
     responses=READ,
 )
 async def read_checklist(request_id: UUID, ctx: CaseContextDep) -> ChecklistPublic:
-    return await service.read_checklist(ctx, request_id)
+    return await MLA.read_checklist(ctx, request_id)

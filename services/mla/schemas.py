@@ -1,34 +1,30 @@
-"""API models of the MLA service: the request, its lists, and one body per action.
+"""API models of the MLA service: the request, its lists, its checklist, and the
+counterpart's steps recorded by hand. The bodies of the actions are the domain's
+commands (:mod:`services.mla.commands`).
 
-Each transition has its own body (docs/architecture.md "API conventions"), so the OpenAPI
-document says exactly what each needs. Field names follow the content UNTOC
-art. 18(15) asks for, the same names the completeness checklist points at
-(``/purpose``, ``/measures/0/details``).
+Field names follow the content UNTOC art. 18(15) asks for, the same names the
+completeness checklist points at (``/purpose``, ``/measures/0/details``).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
-from uuid import UUID
 
 from pydantic import BaseModel, Field, StrictBool, field_validator
 
-from services.mla.domain import (
-    Decisions,
-    ExecutionOutcome,
-    MeasureRecord,
-    State,
+from services.mla.commands import (
+    AdditionalInformationAnswerBody,
+    AdditionalInformationRequestBody,
+    ExecuteMeasureBody,
+    ForwardBody,
+    PostponeBody,
+    RefuseBody,
 )
+from services.mla.domain import Decisions, MeasureRecord, State
+from shared.casework import schemas as casework
 from shared.casework.schemas import (
-    AuthorityCode,
     Body,
-    CaseCreate,
-    CaseFilters,
-    CasePage,
-    CasePublic,
-    CaseSummary,
-    CaseUpdate,
     LanguageCode,
     LongText,
     NoteBody,
@@ -37,7 +33,6 @@ from shared.casework.schemas import (
     WithdrawBody,
 )
 from shared.legal.bases import LegalBasis
-from shared.legal.mla.grounds import RefusalGround
 from shared.legal.mla.request import ChecklistItem, Measure
 
 
@@ -74,7 +69,7 @@ class RequestContent(Body):
     limits_on_use: LongText | None = Field(default=None, description="UNTOC art. 18(19)")
 
 
-class RequestCreate(CaseCreate, RequestContent):
+class RequestCreate(casework.CaseCreate, RequestContent):
     """A new draft (see :class:`~shared.casework.schemas.CaseCreate` for how it is
     addressed) with the content UNTOC art. 18(15) asks for."""
 
@@ -82,7 +77,7 @@ class RequestCreate(CaseCreate, RequestContent):
     language: LanguageCode
 
 
-class RequestUpdate(CaseUpdate):
+class RequestUpdate(casework.CaseUpdate):
     """Changes to a draft: only the fields sent change (``null`` clears a field)."""
 
     never_null = frozenset({"legal_bases", "urgent", "confidentiality_requested", "language"})
@@ -141,7 +136,7 @@ class ChecklistPublic(BaseModel):
     advisories: list[str]
 
 
-class RequestPublic(CasePublic):
+class RequestPublic(casework.CasePublic):
     state: State
     legal_bases: list[LegalBasis]
     measures: list[MeasurePublic]
@@ -160,7 +155,7 @@ class RequestPublic(CasePublic):
     checklist: ChecklistPublic | None
 
 
-class RequestSummary(CaseSummary):
+class RequestSummary(casework.CaseSummary):
     state: State
     urgent: bool
     measures: list[Measure]
@@ -174,60 +169,10 @@ class RequestSummary(CaseSummary):
         return value
 
 
-class RequestsPublic(CasePage[RequestSummary]):
-    pass
-
-
-class RequestFilters(CaseFilters):
+class RequestFilters(casework.CaseFilters):
     status: State | None = None
     measure: Measure | None = None
     urgent: bool | None = None
-
-
-# ---------------------------------------------------------------------------
-# One body per action
-
-
-class ForwardBody(NoteBody):
-    executing_authority: AuthorityCode
-
-
-class AdditionalInformationRequestBody(Body):
-    questions: LongText
-    answer_within_days: Annotated[int, Field(strict=True, ge=1, le=365)] | None = None
-
-
-class AdditionalInformationAnswerBody(Body):
-    answer: LongText
-    document_ids: list[UUID] = Field(default_factory=list, max_length=50)
-
-
-class PostponeBody(Body):
-    reasons: LongText | None = Field(
-        default=None, description="Which investigation or proceeding execution would disturb"
-    )
-    until: date | None = None
-    consultation_id: UUID | None = None
-    no_consultation_reason: LongText | None = Field(
-        default=None, description="Why no prior consultation was appropriate (UNTOC art. 18(26))"
-    )
-
-
-class RefuseBody(Body):
-    grounds: list[RefusalGround] = Field(default_factory=list, max_length=12)
-    reasons: LongText | None = None
-    consultation_id: UUID | None = None
-    no_consultation_reason: LongText | None = None
-
-
-class ExecuteMeasureBody(Body):
-    measure_id: UUID
-    outcome: ExecutionOutcome
-    reasons: LongText | None = None
-    conditions: LongText | None = Field(
-        default=None, description="Conditions the assistance is subject to (UNTOC art. 18(26))"
-    )
-    document_ids: list[UUID] = Field(default_factory=list, max_length=50)
 
 
 # A counterpart's step, recorded by hand (docs/architecture.md "Counterparts that do not

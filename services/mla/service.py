@@ -1,15 +1,16 @@
 """Use cases of the MLA service, on the shared case floor plan (shared.casework.service).
 
-Each transition is one use case named after its action: it loads the request (404
-for what the caller may not see, 412 for a stale ``If-Match``), gathers the facts
-the domain needs (authorities from the directory, translations, consultations, the
-requested State's profile), calls the pure domain function and hands its outcome to
-the one shared apply. Nothing here commits: the request's unit of work does.
+Each transition is one method named after its action (:func:`transition`): the case
+comes loaded for the caller (404 for what they may not see, 412 for a stale
+``If-Match``); the method gathers the facts the domain needs (authorities from the
+directory, translations, consultations, the requested State's profile) and returns
+the pure domain's outcome, which the one shared apply writes. Drafting, editing,
+sharing a draft, closing and withdrawing are the shared ones. Nothing here commits:
+the request's unit of work does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -18,21 +19,22 @@ from sqlmodel import col
 
 from contracts import mla as contract
 from services.mla import domain
-from services.mla.domain import Case, MeasureRecord, State
-from services.mla.models import MlaReferenceSequence, MlaRequest
-from services.mla.schemas import (
+from services.mla.commands import (
     AdditionalInformationAnswerBody,
     AdditionalInformationRequestBody,
+    ExecuteMeasureBody,
+    ForwardBody,
+    PostponeBody,
+    RefuseBody,
+)
+from services.mla.domain import Case, State
+from services.mla.models import MlaReferenceSequence, MlaRequest
+from services.mla.schemas import (
     ChecklistItemPublic,
     ChecklistPublic,
     CounterpartStep,
-    ExecuteMeasureBody,
-    ForwardBody,
     LanguageCheckPublic,
-    MeasureCreate,
     MeasurePublic,
-    PostponeBody,
-    RefuseBody,
     RequestCreate,
     RequestFilters,
     RequestPublic,
@@ -43,16 +45,10 @@ from services.mla.schemas import (
 from services.mla.settings import MlaSettings
 from shared.casework import repository as casework
 from shared.casework.case import Authority
-from shared.casework.schemas import (
-    CloseBody,
-    NoteBody,
-    RegisterBody,
-    WithdrawBody,
-)
-from shared.casework.service import CaseContext, CaseService, Read, Recorded
+from shared.casework.outcome import Outcome
+from shared.casework.schemas import NoteBody, RegisterBody
+from shared.casework.service import Acting, CaseContext, CaseService, Read, decided_by, transition
 from shared.casework.vocabulary import DocumentKind
-from shared.http import IfMatch
-from shared.legal.consultation import ConsultationTopic
 from shared.legal.cooperation import CooperationType
 from shared.legal.mla.request import (
     CHECKLIST,
@@ -66,9 +62,16 @@ from shared.legal.mla.request import (
 from shared.problems import GatewayTimeout, NotFound, ServiceUnavailable
 
 Ctx = CaseContext[MlaSettings]
+# A request about to change, as its use case holds it.
+ActingOn = Acting[MlaRequest, Case]
 
 
-class MlaCases(CaseService[MlaRequest, Case, RequestPublic, RequestSummary, RequestFilters]):
+class MlaCases(
+    CaseService[MlaRequest, Case, RequestCreate, RequestPublic, RequestSummary, RequestFilters]
+):
+    """The MLA service's use cases: what every case does (:class:`CaseService`) and its
+    own transitions, one method each, named after the action."""
+
     cooperation = CooperationType.mla
     sequence_model = MlaReferenceSequence
     lifecycle = domain.LIFECYCLE
@@ -83,15 +86,6 @@ class MlaCases(CaseService[MlaRequest, Case, RequestPublic, RequestSummary, Requ
                 for m in case.measures
             ]
         }
-
-    def urgent(self, case: Case) -> bool:
-        return case.urgent
-
-    def edited_value(self, name: str, value: Any) -> Any:
-        return _measures(value) if name == "measures" else value
-
-    def check_draft(self, case: Case) -> None:
-        domain.check_urgency(case)
 
     def measure_ids(self, case: Case) -> frozenset[UUID]:
         return frozenset(m.id for m in case.measures)
@@ -121,6 +115,63 @@ class MlaCases(CaseService[MlaRequest, Case, RequestPublic, RequestSummary, Requ
         if filters.urgent is not None:
             conditions.append(col(MlaRequest.urgent).is_(filters.urgent))
         return conditions
+
+    async def read_checklist(self, ctx: Ctx, request_id: UUID) -> ChecklistPublic:
+        return await checklist(ctx, (await self.load(ctx, request_id)).case)
+
+    # -----------------------------------------------------------------------
+    # Transitions
+
+    @transition
+    async def send(self, ctx: Ctx, acting: ActingOn, body: NoteBody) -> Outcome[Case]:
+        translations = await _translations(ctx, acting.case.id)
+        return domain.send(acting.act, body, translations=translations, policy=policy(ctx))
+
+    @transition
+    async def register(self, ctx: Ctx, acting: ActingOn, body: RegisterBody) -> Outcome[Case]:
+        return domain.register(acting.act, body, policy=policy(ctx))
+
+    acknowledge = decided_by(domain.acknowledge)
+
+    @transition
+    async def forward(self, ctx: Ctx, acting: ActingOn, body: ForwardBody) -> Outcome[Case]:
+        # Whether this caller may forward at all comes before who the authority is.
+        self.lifecycle.check(domain.Action.forward, acting.act)
+        executing = await ctx.authority(body.executing_authority, pointer="/executing_authority")
+        return domain.forward(acting.act, body, executing=executing)
+
+    @transition
+    async def request_additional_information(
+        self, ctx: Ctx, acting: ActingOn, body: AdditionalInformationRequestBody
+    ) -> Outcome[Case]:
+        return domain.request_additional_information(acting.act, body, policy=policy(ctx))
+
+    @transition
+    async def answer_additional_information(
+        self, ctx: Ctx, acting: ActingOn, body: AdditionalInformationAnswerBody
+    ) -> Outcome[Case]:
+        await self.documents_exist(ctx, acting.case, body.document_ids, "/document_ids")
+        return domain.answer_additional_information(acting.act, body)
+
+    @transition
+    async def postpone(self, ctx: Ctx, acting: ActingOn, body: PostponeBody) -> Outcome[Case]:
+        consultations = await self.consultations(ctx, acting.case, body)
+        return domain.postpone(acting.act, body, consultations=consultations)
+
+    resume = decided_by(domain.resume)
+
+    @transition
+    async def refuse(self, ctx: Ctx, acting: ActingOn, body: RefuseBody) -> Outcome[Case]:
+        consultations = await self.consultations(ctx, acting.case, body)
+        rule = await _dual_criminality(ctx, acting.case.requested_country)
+        return domain.refuse(acting.act, body, consultations=consultations, dual_criminality=rule)
+
+    @transition
+    async def execute_measure(
+        self, ctx: Ctx, acting: ActingOn, body: ExecuteMeasureBody
+    ) -> Outcome[Case]:
+        await self.documents_exist(ctx, acting.case, body.document_ids, "/document_ids")
+        return domain.execute_measure(acting.act, body, by_authority=ctx.principal.authority)
 
 
 MLA = MlaCases()
@@ -205,276 +256,3 @@ async def checklist(ctx: CaseContext[Any], case: Case) -> ChecklistPublic:
         ],
         advisories=list(decision.reasons),
     )
-
-
-async def read_checklist(ctx: Ctx, request_id: UUID) -> ChecklistPublic:
-    return await checklist(ctx, (await MLA.load(ctx, request_id)).case)
-
-
-# ---------------------------------------------------------------------------
-# Drafts
-
-
-def _measures(measures: Sequence[MeasureCreate] | None) -> list[MeasureRecord]:
-    return [
-        MeasureRecord(id=casework.new_id(), measure=m.measure, details=m.details)
-        for m in measures or ()
-    ]
-
-
-async def create_request(ctx: Ctx, body: RequestCreate) -> RequestPublic:
-    addressed = await MLA.addressed(ctx, body)
-    row = MLA.new_row(
-        ctx,
-        addressed,
-        legal_bases=[b.model_dump(mode="json") for b in body.legal_bases],
-        measures=[m.model_dump(mode="json") for m in _measures(body.measures)],
-        investigation_subject=body.investigation_subject,
-        conducting_authority=body.conducting_authority,
-        summary_of_facts=body.summary_of_facts,
-        purpose=body.purpose,
-        procedures=body.procedures,
-        urgent=body.urgent,
-        urgency_reason=body.urgency_reason,
-        suggested_deadline=body.suggested_deadline,
-        confidentiality_requested=body.confidentiality_requested,
-        limits_on_use=body.limits_on_use,
-        language=body.language,
-        decisions={},
-    )
-    return await MLA.created(ctx, row)
-
-
-# ---------------------------------------------------------------------------
-# Transitions: one use case each, named after its action
-
-
-async def send(
-    ctx: Ctx, request_id: UUID, body: NoteBody | None, expected: IfMatch
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected)
-    case = acting.case
-    outcome = domain.send(
-        case,
-        acting.actor,
-        now=ctx.now,
-        requesting=await ctx.authority(case.requesting_authority, pointer="/requesting_authority"),
-        requested=await ctx.authority(case.requested_authority, pointer="/requested_authority"),
-        translations=await _translations(ctx, case.id),
-        policy=policy(ctx),
-        note=body.note if body else None,
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def share_draft(
-    ctx: Ctx, request_id: UUID, body: NoteBody | None, expected: IfMatch
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected)
-    outcome = domain.share_draft(acting.case, acting.actor, note=body.note if body else None)
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def register(
-    ctx: Ctx, request_id: UUID, body: RegisterBody, expected: IfMatch
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected)
-    case = acting.case
-    outcome = domain.register(
-        case,
-        acting.actor,
-        now=ctx.now,
-        received_on=body.received_on,
-        received_via=body.received_via,
-        their_reference=body.their_reference,
-        requested=await ctx.authority(case.requested_authority, pointer="/requested_authority"),
-        policy=policy(ctx),
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def acknowledge(
-    ctx: Ctx,
-    request_id: UUID,
-    body: NoteBody | None,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    outcome = domain.acknowledge(acting.case, acting.actor, note=body.note if body else None)
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def forward(
-    ctx: Ctx,
-    request_id: UUID,
-    body: ForwardBody,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    case = acting.case
-    # Whether this caller may forward at all comes before who the authority is.
-    domain.check(domain.Action.forward, case, acting.actor)
-    outcome = domain.forward(
-        case,
-        acting.actor,
-        executing=await ctx.authority(body.executing_authority, pointer="/executing_authority"),
-        requested=await ctx.authority(case.requested_authority, pointer="/requested_authority"),
-        note=body.note,
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def request_additional_information(
-    ctx: Ctx,
-    request_id: UUID,
-    body: AdditionalInformationRequestBody,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    case = acting.case
-    outcome = domain.request_additional_information(
-        case,
-        acting.actor,
-        when=acting.when,
-        now=ctx.now,
-        questions=body.questions,
-        answer_within_days=body.answer_within_days,
-        requesting=await ctx.authority(case.requesting_authority, pointer="/requesting_authority"),
-        policy=policy(ctx),
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def answer_additional_information(
-    ctx: Ctx,
-    request_id: UUID,
-    body: AdditionalInformationAnswerBody,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    await MLA.documents_exist(ctx, acting.case, body.document_ids, "/document_ids")
-    outcome = domain.answer_additional_information(
-        acting.case, acting.actor, answer=body.answer, document_ids=body.document_ids
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-def _consultation_pointer(consultation_id: UUID | None) -> str:
-    return "/consultation_id" if consultation_id is not None else "/no_consultation_reason"
-
-
-async def postpone(
-    ctx: Ctx,
-    request_id: UUID,
-    body: PostponeBody,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    case = acting.case
-    outcome = domain.postpone(
-        case,
-        acting.actor,
-        now=ctx.now,
-        reasons=body.reasons,
-        until=body.until,
-        consultations=await MLA.consultations(
-            ctx,
-            acting.case,
-            topic=ConsultationTopic.before_postponement,
-            consultation_id=body.consultation_id,
-        ),
-        no_consultation_reason=body.no_consultation_reason,
-        requested=await ctx.authority(case.requested_authority, pointer="/requested_authority"),
-        consultation_pointer=_consultation_pointer(body.consultation_id),
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def resume(
-    ctx: Ctx,
-    request_id: UUID,
-    body: NoteBody | None,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    outcome = domain.resume(acting.case, acting.actor, note=body.note if body else None)
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def refuse(
-    ctx: Ctx,
-    request_id: UUID,
-    body: RefuseBody,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    case = acting.case
-    outcome = domain.refuse(
-        case,
-        acting.actor,
-        grounds=body.grounds,
-        reasons=body.reasons,
-        consultations=await MLA.consultations(
-            ctx,
-            acting.case,
-            topic=ConsultationTopic.before_refusal,
-            consultation_id=body.consultation_id,
-        ),
-        no_consultation_reason=body.no_consultation_reason,
-        dual_criminality=await _dual_criminality(ctx, case.requested_country),
-        consultation_pointer=_consultation_pointer(body.consultation_id),
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def execute_measure(
-    ctx: Ctx,
-    request_id: UUID,
-    body: ExecuteMeasureBody,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    await MLA.documents_exist(ctx, acting.case, body.document_ids, "/document_ids")
-    case = acting.case
-    outcome = domain.execute_measure(
-        case,
-        acting.actor,
-        when=acting.when,
-        now=ctx.now,
-        requested=await ctx.authority(case.requested_authority, pointer="/requested_authority"),
-        by_authority=ctx.principal.authority,
-        measure_id=body.measure_id,
-        outcome=body.outcome,
-        reasons=body.reasons,
-        conditions=body.conditions,
-        document_ids=body.document_ids,
-    )
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def close(
-    ctx: Ctx, request_id: UUID, body: CloseBody | None, expected: IfMatch
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected)
-    outcome = domain.close(acting.case, acting.actor, reason=body.reason if body else None)
-    return await MLA.change(ctx, acting, outcome)
-
-
-async def withdraw(
-    ctx: Ctx,
-    request_id: UUID,
-    body: WithdrawBody,
-    expected: IfMatch,
-    recorded: Recorded | None = None,
-) -> RequestPublic:
-    acting = await MLA.begin(ctx, request_id, expected, recorded)
-    outcome = domain.withdraw(acting.case, acting.actor, reason=body.reason)
-    return await MLA.change(ctx, acting, outcome)

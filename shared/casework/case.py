@@ -78,6 +78,11 @@ class CaseState(Record):
         return not self.counterpart_uses_comity
 
     @property
+    def is_urgent(self) -> bool:
+        """Whether the case is urgent, as every event of it says."""
+        return False
+
+    @property
     def counterpart_side(self) -> Side:
         """The side of the authority that did not create the case."""
         return Side.requested if self.created_by_side is Side.requesting else Side.requesting

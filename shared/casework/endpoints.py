@@ -1,16 +1,17 @@
 """The HTTP API of a case service, declared once for every one (docs/architecture.md "API
 conventions"; docs/adding-a-case-service.md).
 
-:func:`case_router` builds a service's ``/v1`` router from its :class:`CaseService`
-and the module of its use cases:
+:func:`case_router` builds a service's ``/v1`` router from its :class:`CaseService`,
+whose methods are its use cases:
 
-- ``POST /requests`` (``create_request``), ``GET /requests`` (the list, with the
-  service's filters), ``GET /requests/{id}``, ``PATCH /requests/{id}`` (a draft
-  changed with the service's ``update_body``, :meth:`CaseService.edit`);
+- ``POST /requests`` (``create_request`` with the service's ``create_body``),
+  ``GET /requests`` (the list, with the service's filters), ``GET /requests/{id}``,
+  ``PATCH /requests/{id}`` (a draft changed with the service's ``update_body``,
+  :meth:`CaseService.edit`);
 - one endpoint per transition of the service's state machine,
   ``POST /requests/{id}/<action>``, calling the use case named after the action
   (``share-draft`` -> ``share_draft(ctx, request_id, body, expected)``) with the body
-  type its signature declares (``NoteBody | None``: the body may be left out); the
+  type it declares; a body whose every field has a default may be left out. The
   transition's description is its summary. A counterpart's step recorded by hand
   (``record-counterpart-step``) calls the use case of that step with the step as
   ``recorded``;
@@ -26,9 +27,7 @@ dependencies, which a string annotation would only name.
 """
 
 import inspect
-from collections.abc import Awaitable, Callable
-from types import ModuleType
-from typing import Annotated, Any, get_args, get_type_hints
+from typing import Annotated, Any, get_type_hints
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, Query, Response
@@ -64,38 +63,37 @@ from shared.casework.schemas import (
     StatusRequestPublic,
     StatusRequestsPublic,
 )
-from shared.casework.service import RECORD_COUNTERPART_STEP, CaseService, Recorded
+from shared.casework.service import RECORD_COUNTERPART_STEP, CaseService, Recorded, UseCase
 from shared.casework.state_machine import Side, Transition
 from shared.http import IdempotencyDep, IfMatchDep, etag
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
 
-Cases = CaseService[Any, Any, Any, Any, Any]
-UseCase = Callable[..., Awaitable[Any]]
+Cases = CaseService[Any, Any, Any, Any, Any, Any]
 
 
-def case_router(cases: Cases, use_cases: ModuleType) -> APIRouter:
-    """The ``/v1`` router of the service ``cases``, whose use cases are ``use_cases``."""
+def case_router(cases: Cases) -> APIRouter:
+    """The ``/v1`` router of the service ``cases``."""
     router = APIRouter(
         prefix="/v1",
         route_class=audited_route(cases.action_prefix, cases.entity),
         dependencies=[Depends(current_principal)],
         tags=[cases.cooperation.value],
     )
-    _request_routes(router, cases, use_cases)
+    _request_routes(router, cases)
     for transition in cases.lifecycle.machine.transitions:
         if transition.action == RECORD_COUNTERPART_STEP:
-            _counterpart_step_route(router, cases, use_cases, transition)
+            _counterpart_step_route(router, cases, transition)
         else:
-            _transition_route(router, cases, transition, _use_case(use_cases, transition.action))
+            _transition_route(router, cases, transition, _use_case(cases, transition.action))
     router.include_router(_subresource_router(cases))
     return router
 
 
-def _use_case(use_cases: ModuleType, action: str) -> UseCase:
+def _use_case(cases: Cases, action: str) -> UseCase:
     name = action.replace("-", "_")
-    found = getattr(use_cases, name, None)
+    found = getattr(cases, name, None)
     if found is None:
-        raise LookupError(f"{use_cases.__name__} has no use case {name} for the action {action!r}")
+        raise LookupError(f"{type(cases).__name__} has no use case {name} for {action!r}")
     return found  # type: ignore[no-any-return]
 
 
@@ -121,8 +119,7 @@ def _etagged(response: Response, public: Any) -> Any:
 # The requests
 
 
-def _request_routes(router: APIRouter, cases: Cases, use_cases: ModuleType) -> None:
-    create = _use_case(use_cases, "create-request")
+def _request_routes(router: APIRouter, cases: Cases) -> None:
     public = cases.public_model
 
     async def create_request(
@@ -130,7 +127,7 @@ def _request_routes(router: APIRouter, cases: Cases, use_cases: ModuleType) -> N
     ) -> Response:
         if (replay := await idempotency.replay()) is not None:
             return replay
-        created = await create(ctx, body)
+        created = await cases.create_request(ctx, body)
         return await idempotency.remember(
             201,
             created,
@@ -139,7 +136,7 @@ def _request_routes(router: APIRouter, cases: Cases, use_cases: ModuleType) -> N
 
     router.add_api_route(
         "/requests",
-        _typed(create_request, body=get_type_hints(create)["body"]),
+        _typed(create_request, body=cases.create_body),
         methods=["POST"],
         status_code=201,
         response_model=public,
@@ -195,8 +192,8 @@ def _transition_route(
     router: APIRouter, cases: Cases, transition: Transition[Any], use_case: UseCase
 ) -> None:
     body_type = get_type_hints(use_case)["body"]
-    # A use case that takes ``Body | None`` may be called without a body.
-    optional = type(None) in get_args(body_type)
+    # A body that says nothing required may be left out: its defaults are meant.
+    optional = not any(f.is_required() for f in body_type.model_fields.values())
 
     async def endpoint(
         request_id: UUID,
@@ -205,9 +202,10 @@ def _transition_route(
         response: Response,
         body: Any = None,
     ) -> Any:
-        return _etagged(response, await use_case(ctx, request_id, body, expected))
+        given = body if body is not None else body_type()
+        return _etagged(response, await use_case(ctx, request_id, given, expected))
 
-    declared = _typed(endpoint, body=Annotated[body_type, Body()])
+    declared = _typed(endpoint, body=Annotated[body_type | None if optional else body_type, Body()])
     router.add_api_route(
         f"/requests/{{request_id}}/{transition.action}",
         declared if optional else _without_default(declared, "body"),
@@ -219,16 +217,14 @@ def _transition_route(
     )
 
 
-def _counterpart_step_route(
-    router: APIRouter, cases: Cases, use_cases: ModuleType, transition: Transition[Any]
-) -> None:
+def _counterpart_step_route(router: APIRouter, cases: Cases, transition: Transition[Any]) -> None:
     async def record_counterpart_step(
         request_id: UUID, ctx: CaseContextDep, expected: IfMatchDep, response: Response, body: Any
     ) -> Any:
         recorded = Recorded(
             step=body.step, occurred_on=body.occurred_on, their_reference=body.their_reference
         )
-        use_case = _use_case(use_cases, body.step)
+        use_case = _use_case(cases, body.step)
         return _etagged(
             response, await use_case(ctx, request_id, body, expected, recorded=recorded)
         )

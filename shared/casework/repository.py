@@ -15,7 +15,6 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import uuid_utils
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -36,11 +35,9 @@ from shared.casework.models import (
     CasePerson,
     CaseStatusRequest,
 )
+from shared.casework.schemas import PersonCreate
 from shared.casework.state_machine import Side
-
-
-def new_id() -> UUID:
-    return UUID(str(uuid_utils.uuid7()))
+from shared.ids import new_id
 
 
 def actor_name(actor: Principal | str) -> str:
@@ -307,6 +304,35 @@ async def persons(session: AsyncSession, case_id: UUID) -> list[CasePerson]:
         .order_by(col(CasePerson.created_at), col(CasePerson.id))
     )
     return list(result.scalars())
+
+
+def new_person(
+    case_id: UUID,
+    person: PersonCreate,
+    *,
+    pseudonym: str,
+    at: datetime,
+    by: Principal,
+    person_id: UUID | None = None,
+) -> CasePerson:
+    """A person concerned by the case, as its row is written (added by the caller)."""
+    return CasePerson(
+        id=person_id or new_id(),
+        case_id=case_id,
+        kind=person.kind.value,
+        role=person.role.value,
+        name=person.name,
+        aliases=list(person.aliases),
+        nationalities=list(person.nationalities),
+        date_of_birth=person.date_of_birth,
+        location=person.location,
+        custody_status=person.custody_status.value if person.custody_status else None,
+        protected=person.protected,
+        pseudonym=pseudonym,
+        created_at=at,
+        created_by=actor_name(by),
+        created_by_authority=by.authority,
+    )
 
 
 async def person(session: AsyncSession, case_id: UUID, person_id: UUID) -> CasePerson | None:

@@ -37,7 +37,7 @@ from shared.casework.vocabulary import (
     PersonRole,
     ReceivedVia,
 )
-from shared.legal.consultation import ConsultationOutcome, ConsultationTopic
+from shared.legal.consultation import ConsultationOutcome, ConsultationTopic, ConsultedAction
 from shared.legal.cooperation import CooperationType
 
 # Far above a scanned request bundle; larger evidence travels by other means.
@@ -96,6 +96,26 @@ class ConsultationClose(Body):
     note: LongText | None = None
 
 
+class ConsultedBody(Body):
+    """A decision taken after a prior consultation with the requesting State, or with a
+    supervisor's reason why none was appropriate (docs/domain.md "Prior consultation").
+    A body of this kind says which decision it is (``consulted_on``)."""
+
+    consulted_on: ClassVar[ConsultedAction]
+
+    consultation_id: UUID | None = Field(
+        default=None, description="The consultation held with the requesting State on it"
+    )
+    no_consultation_reason: LongText | None = Field(
+        default=None, description="Why no prior consultation was appropriate"
+    )
+
+    @property
+    def consultation_pointer(self) -> str:
+        """The field a problem with the consultation names."""
+        return "/consultation_id" if self.consultation_id is not None else "/no_consultation_reason"
+
+
 class ConsultationMessagePublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -137,7 +157,7 @@ class PersonCreate(Body):
     aliases: list[ShortText] = Field(default_factory=list, max_length=50)
     nationalities: list[CountryCode] = Field(default_factory=list, max_length=10)
     date_of_birth: date | None = None
-    location: ShortText | None = None
+    location: LongText | None = Field(default=None, description="Where the person may be found")
     custody_status: CustodyStatus | None = None
     protected: StrictBool = False
 

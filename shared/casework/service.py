@@ -2,20 +2,27 @@
 
 A case service declares its case type as a subclass of :class:`CaseService` (its
 table, its domain's case model, its public models, its lifecycle, its events) and
-writes its use cases on it. Each transition is one use case that reads:
+writes its use cases on it as methods. Each transition is one use case named after
+its action, declared with :func:`transition` as what it decides:
 
-    acting = await CASES.begin(ctx, request_id, expected, recorded)   # 404, 412; who, when
-    outcome = domain.refuse(acting.case, acting.actor, ...facts...)   # pure
-    return await CASES.change(ctx, acting, outcome)                   # apply, read
+    @transition
+    async def refuse(self, ctx, acting, body: RefuseBody) -> Outcome[Case]:
+        return domain.refuse(acting.act, body, ...the facts it needs besides...)
 
-:meth:`CaseService.apply` is the one path by which a decision becomes the case's next
+which makes ``refuse(ctx, request_id, body, expected)``: the case loaded for the
+caller (404), locked at the version read (428, 412), the pure decision, and
+:meth:`CaseService.apply`, the one path by which a decision becomes the case's next
 version: the changed fields, the deadlines, the history entry, the audit entry and
 the outbox events, in the request's transaction. Nothing here commits.
+
+What every case does alike is here already: drafting (:meth:`CaseService.create_request`)
+and editing a draft, sharing it, closing a case and withdrawing a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, get_args, get_origin
@@ -40,7 +47,7 @@ from shared.casework.case import (
 )
 from shared.casework.deadlines import Close, Deadline, Open, Pause, Resume
 from shared.casework.errors import RuleBroken
-from shared.casework.lifecycle import DRAFT, Lifecycle
+from shared.casework.lifecycle import DRAFT, Act, Lifecycle
 from shared.casework.models import CaseColumns, CaseDeadline, CasePerson
 from shared.casework.outcome import Emit, Outcome
 from shared.casework.parties import (
@@ -61,7 +68,11 @@ from shared.casework.schemas import (
     CasePublic,
     CaseSummary,
     CaseUpdate,
+    CloseBody,
+    ConsultedBody,
+    NoteBody,
     PersonPublic,
+    WithdrawBody,
 )
 from shared.casework.state_machine import Side
 from shared.casework.subresources import CaseAccess
@@ -69,7 +80,13 @@ from shared.db import Database
 from shared.directory_client import DirectoryClient
 from shared.events import new_event
 from shared.http import IfMatch
-from shared.legal.consultation import Consultation, ConsultationOutcome, ConsultationTopic
+from shared.ids import new_id
+from shared.legal.consultation import (
+    TOPICS,
+    Consultation,
+    ConsultationOutcome,
+    ConsultationTopic,
+)
 from shared.legal.cooperation import NAMES, REFERENCE_PREFIXES, CooperationType
 from shared.outbox import stage
 from shared.problems import NotFound
@@ -79,11 +96,58 @@ R = TypeVar("R", bound=CaseColumns)
 C = TypeVar("C", bound=CaseState)
 P = TypeVar("P", bound=CasePublic)
 S = TypeVar("S", bound=CaseServiceSettings)
+CreateT = TypeVar("CreateT", bound=CaseCreate)
 SummaryT = TypeVar("SummaryT", bound=CaseSummary)
 FiltersT = TypeVar("FiltersT", bound=CaseFilters)
 
 # The transition by which a one-sided case records its counterpart's steps.
 RECORD_COUNTERPART_STEP = "record-counterpart-step"
+
+ServiceT = TypeVar("ServiceT", bound="CaseService[Any, Any, Any, Any, Any, Any]")
+BodyT = TypeVar("BodyT", bound=BaseModel)
+# What a transition decides, from the case about to change and its body.
+Decide = Callable[
+    [ServiceT, "CaseContext[Any]", "Acting[Any, Any]", BodyT], Awaitable[Outcome[Any]]
+]
+UseCase = Callable[..., Awaitable[Any]]
+
+
+def transition(decide: Decide[ServiceT, BodyT]) -> UseCase:
+    """A transition's use case, ``name(ctx, request_id, body, expected, recorded=None)``,
+    from what it decides, ``decide(self, ctx, acting, body) -> Outcome``: the case is
+    loaded for the caller and locked at the version they read (:meth:`CaseService.begin`),
+    ``decide`` gathers the facts and calls the pure domain, and the outcome is applied
+    (:meth:`CaseService.change`). The body type is ``decide``'s: the endpoint reads it."""
+
+    @functools.wraps(decide)
+    async def use_case(
+        self: ServiceT,
+        ctx: CaseContext[Any],
+        request_id: UUID,
+        body: BodyT,
+        expected: IfMatch,
+        recorded: Recorded | None = None,
+    ) -> Any:
+        acting = await self.begin(ctx, request_id, expected, recorded)
+        return await self.change(ctx, acting, await decide(self, ctx, acting, body))
+
+    return use_case
+
+
+def decided_by(decide: Callable[[Act[Any], BodyT], Outcome[Any]]) -> UseCase:
+    """A transition's use case (as :func:`transition` makes it) whose decision needs
+    nothing but the act and the body: the pure domain function ``decide(act, body)``."""
+
+    @functools.wraps(decide)
+    async def gathered(
+        self: CaseService[Any, Any, Any, Any, Any, Any],
+        ctx: CaseContext[Any],
+        acting: Acting[Any, Any],
+        body: BodyT,
+    ) -> Outcome[Any]:
+        return decide(acting.act, body)
+
+    return transition(gathered)
 
 
 @dataclass
@@ -134,17 +198,17 @@ class Loaded(Generic[R, C]):
 
 @dataclass(frozen=True)
 class Acting(Generic[R, C]):
-    """A case about to change, who takes the action and when the step happened: the
-    caller now, or the counterpart on the day a recorded step happened."""
+    """A case about to change: as it was loaded, and as its decision reads it (the
+    :class:`~shared.casework.lifecycle.Act`: who acts and when, the caller now or the
+    counterpart on the day a recorded step happened); for a recorded step, whose it was."""
 
     loaded: Loaded[R, C]
-    actor: Actor
-    when: dates.Step
+    act: Act[C]
     recorded_for: Side | None = None
 
     @property
     def case(self) -> C:
-        return self.loaded.case
+        return self.act.case
 
 
 @dataclass(frozen=True)
@@ -177,11 +241,11 @@ class Addressed:
     counterpart_uses_comity: bool
 
 
-class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
+class CaseService(Generic[R, C, CreateT, P, SummaryT, FiltersT]):
     """A case type's wiring on the shared floor plan. A service subclasses it as
-    ``CaseService[its table, its case, its RequestPublic, its RequestSummary, its
-    RequestFilters]`` and sets the four class attributes below; the type arguments are
-    read once, when the subclass is declared."""
+    ``CaseService[its table, its case, its RequestCreate, its RequestPublic, its
+    RequestSummary, its RequestFilters]`` and sets the class attributes below; the type
+    arguments are read once, when the subclass is declared."""
 
     cooperation: ClassVar[CooperationType]
     # The table numbering the references: MLA-2026-ES-CO-000123.
@@ -196,6 +260,7 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
 
     model: type[R]
     case_model: type[C]
+    create_body: type[CreateT]
     public_model: type[P]
     summary_model: type[SummaryT]
     filters_model: type[FiltersT]
@@ -208,6 +273,7 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
                 (
                     cls.model,
                     cls.case_model,
+                    cls.create_body,
                     cls.public_model,
                     cls.summary_model,
                     cls.filters_model,
@@ -237,18 +303,6 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
     def event_fields(self, case: C) -> dict[str, Any]:
         """What the service's own events carry besides a :class:`CaseEvent`."""
         return {}
-
-    def urgent(self, case: C) -> bool:
-        """Whether the case is urgent, as every event says."""
-        return False
-
-    def check_draft(self, case: C) -> None:
-        """The service's rules on a draft's content, checked when it is written."""
-
-    def edited_value(self, name: str, value: Any) -> Any:
-        """A draft's field ``name`` as the case holds it, from the update body's value
-        (e.g. new measures get their ids)."""
-        return value
 
     def measure_ids(self, case: C) -> frozenset[UUID]:
         """The measures a document of the case may belong to (MLA: its measures)."""
@@ -363,8 +417,13 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
         counterpart on the day it happened (docs/architecture.md "Counterparts that do not use
         Comity")."""
         loaded = await self.load_for_change(ctx, request_id, expected)
+        requesting = await self.requesting(ctx, loaded.case)
+        requested = await self.requested(ctx, loaded.case)
+        by = casework.actor_name(ctx.principal)
         if recorded is None:
-            return Acting(loaded, Actor(loaded.side, ctx.principal.roles), ctx.now)
+            actor = Actor(loaded.side, ctx.principal.roles)
+            act = Act(loaded.case, actor, ctx.now, ctx.now, requesting, requested, by)
+            return Acting(loaded, act)
         case = loaded.case
         self.lifecycle.machine.check(
             RECORD_COUNTERPART_STEP,
@@ -383,8 +442,7 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
                 f"the steps of that side are: {allowed}",
                 why=f"one of {allowed}",
             )
-        code = case.requested_authority if side is Side.requested else case.requesting_authority
-        where = await ctx.authority(code, pointer="/step")
+        where = requested if side is Side.requested else requesting
         dates.not_in_future(
             recorded.occurred_on, now=ctx.now, tz=where.time_zone, pointer="/occurred_on"
         )
@@ -392,31 +450,37 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
             loaded.case = loaded.case.evolve(their_reference=recorded.their_reference)
         # The counterpart's own officers took it: their roles are not ours to check.
         actor = Actor(side, OFFICERS | SUPERVISORS, recorded=True)
-        return Acting(loaded, actor, recorded.occurred_on, side)
+        act = Act(loaded.case, actor, ctx.now, recorded.occurred_on, requesting, requested, by)
+        return Acting(loaded, act, side)
 
     # -----------------------------------------------------------------------
     # Facts the rules need
+
+    async def requesting(self, ctx: CaseContext[Any], case: C) -> Authority:
+        """The case's requesting authority, from the directory."""
+        return await ctx.authority(case.requesting_authority, pointer="/requesting_authority")
+
+    async def requested(self, ctx: CaseContext[Any], case: C) -> Authority:
+        """The case's requested authority, from the directory."""
+        return await ctx.authority(case.requested_authority, pointer="/requested_authority")
 
     async def deadlines(self, ctx: CaseContext[Any], case: C) -> list[Deadline]:
         return [casework.deadline_facts(d) for d in await casework.deadlines(ctx.session, case.id)]
 
     async def consultations(
-        self,
-        ctx: CaseContext[Any],
-        case: C,
-        *,
-        topic: ConsultationTopic,
-        consultation_id: UUID | None = None,
+        self, ctx: CaseContext[Any], case: C, body: ConsultedBody
     ) -> list[Consultation]:
-        """The consultations of the case as the rule of :mod:`shared.legal.consultation`
-        reads them; ``consultation_id`` names one (on ``topic``) or it is a 422."""
-        rows = await casework.consultations(ctx.session, case.id)
-        if consultation_id is not None:
-            rows = [r for r in rows if r.id == consultation_id and r.topic == topic.value]
+        """The consultations of the case on the decision ``body`` asks for, as the rule
+        of :mod:`shared.legal.consultation` reads them; where ``body`` names one, that
+        one (a consultation of the case on that topic, or it is a 422)."""
+        topic = TOPICS[body.consulted_on]
+        rows = [r for r in await casework.consultations(ctx.session, case.id) if r.topic == topic]
+        if body.consultation_id is not None:
+            rows = [r for r in rows if r.id == body.consultation_id]
             if not rows:
                 raise RuleBroken.at(
                     "/consultation_id",
-                    f"The request has no consultation {consultation_id} on {topic.value}",
+                    f"The request has no consultation {body.consultation_id} on {topic.value}",
                     why=f"not a consultation on {topic.value}",
                 )
         messages = await casework.messages(ctx.session, [r.id for r in rows])
@@ -466,8 +530,10 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
         row.updated_at = ctx.now
         if outcome.reference_time_zone is not None and row.reference is None:
             await self._assign_reference(ctx, row, outcome.reference_time_zone)
-        await self._apply_deadlines(ctx, row.id, outcome, acting.when)
-        when = acting.when
+        # A step may say when it happened and for whom, where the caller's action does not.
+        when = outcome.when if outcome.when is not None else acting.act.when
+        recorded_for = outcome.recorded_for or acting.recorded_for
+        await self._apply_deadlines(ctx, row.id, outcome, when)
         await self.record(
             ctx,
             row,
@@ -479,28 +545,28 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
                 **outcome.details,
                 **({"notes": list(outcome.notes)} if outcome.notes else {}),
             },
-            recorded_for=acting.recorded_for,
+            recorded_for=recorded_for,
             occurred_on=when if not dates.is_instant(when) else None,
         )
         for emit in outcome.events:
             await self.emit(
-                ctx,
-                row,
-                outcome.case,
-                emit,
-                previous_state=previous,
-                recorded_for=acting.recorded_for,
+                ctx, row, outcome.case, emit, previous_state=previous, recorded_for=recorded_for
             )
 
-    def _write(self, row: R, case: C) -> None:
-        """The fields ``case`` holds differently from ``row``, written to it."""
-        columns = type(row).__table__.c  # type: ignore[attr-defined]
-        skip = {"persons", "state", "version", "updated_at"}
+    def _columns(self, case: C, skip: Collection[str] = ()) -> dict[str, Any]:
+        """The fields of ``case`` that are columns of the table, as the table holds them."""
+        columns = self.model.__table__.c  # type: ignore[attr-defined]
+        found = {}
         for name in type(case).model_fields:
             if name in skip or name not in columns:
                 continue
             json = isinstance(columns[name].type, JSON)
-            value = case.model_dump(mode="json" if json else "python", include={name})[name]
+            found[name] = case.model_dump(mode="json" if json else "python", include={name})[name]
+        return found
+
+    def _write(self, row: R, case: C) -> None:
+        """The fields ``case`` holds differently from ``row``, written to it."""
+        for name, value in self._columns(case, skip={"state", "version", "updated_at"}).items():
             if getattr(row, name) != value:
                 setattr(row, name, value)
 
@@ -638,7 +704,7 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
             "parties": _parties(row),
             "one_sided": not row.counterpart_uses_comity,
             "recorded_for": recorded_for.value if recorded_for is not None else None,
-            "urgent": self.urgent(case),
+            "urgent": case.is_urgent,
             "deadlines": await _deadline_infos(ctx.session, row.id),
         }
         if issubclass(emit.contract.payload, self.request_event):
@@ -725,25 +791,34 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
         )
         return addressed
 
-    def new_row(self, ctx: CaseContext[Any], addressed: Addressed, **own: Any) -> R:
-        """A draft's row: the columns every case has, and the service's own."""
-        return self.model(
-            id=casework.new_id(),
-            version=1,
-            state=DRAFT,
-            requesting_authority=addressed.requesting.code,
-            requesting_country=addressed.requesting.country,
-            requested_authority=addressed.requested.code,
-            requested_country=addressed.requested.country,
-            owner_authority=ctx.principal.authority,
-            created_by_side=addressed.side.value,
-            disclosed=False,
-            counterpart_uses_comity=addressed.counterpart_uses_comity,
-            created_at=ctx.now,
-            updated_at=ctx.now,
-            created_by=casework.actor_name(ctx.principal),
-            **own,
-        )
+    def new_row(self, ctx: CaseContext[Any], addressed: Addressed, body: CreateT, **own: Any) -> R:
+        """A draft's row: the columns every case has; the service's own from ``body`` (as
+        the case holds them: new records get their ids), from ``own`` for what the body
+        does not say, and the case's defaults for the rest."""
+        common: dict[str, Any] = {
+            "id": new_id(),
+            "version": 1,
+            "state": DRAFT,
+            "requesting_authority": addressed.requesting.code,
+            "requesting_country": addressed.requesting.country,
+            "requested_authority": addressed.requested.code,
+            "requested_country": addressed.requested.country,
+            "owner_authority": ctx.principal.authority,
+            "created_by_side": addressed.side.value,
+            "disclosed": False,
+            "counterpart_uses_comity": addressed.counterpart_uses_comity,
+            "created_at": ctx.now,
+            "updated_at": ctx.now,
+            "created_by": casework.actor_name(ctx.principal),
+        }
+        content = body.model_dump(exclude=set(CaseCreate.model_fields))
+        case = self.case_model.model_validate({**content, **own, **common})
+        return self.model(**common, **self._columns(case, skip=common))
+
+    async def create_request(self, ctx: CaseContext[Any], body: CreateT) -> P:
+        """Draft a request, or write down one received outside Comity; a case whose
+        creation writes more (a person sought) overrides this."""
+        return await self.created(ctx, self.new_row(ctx, await self.addressed(ctx, body), body))
 
     async def load_draft(
         self, ctx: CaseContext[Any], request_id: UUID, expected: IfMatch
@@ -798,7 +873,7 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
             ctx.session.add(person)
         await ctx.session.flush()
         case = self.case_of(row, persons)
-        self.check_draft(case)
+        self.lifecycle.check_draft(case)
         await self.record(
             ctx,
             row,
@@ -816,20 +891,40 @@ class CaseService(Generic[R, C, P, SummaryT, FiltersT]):
     async def edit(
         self, ctx: CaseContext[Any], request_id: UUID, body: CaseUpdate, expected: IfMatch
     ) -> P:
-        """Change a draft: only the fields ``body`` sets (as :meth:`edited_value` turns
-        them into the case's); a field of the body's ``never_null`` is refused as null;
-        the service's :meth:`check_draft` decides."""
+        """Change a draft: only the fields ``body`` sets, validated as the case holds them
+        (new records get their ids); a field of the body's ``never_null`` is refused as
+        null; the lifecycle's rules on a draft decide."""
         loaded = await self.load_draft(ctx, request_id, expected)
         changes = await self.readdressed(ctx, loaded, body)
         sent = body.model_fields_set - set(CaseUpdate.model_fields)
-        for name in sorted(sent):
-            value = getattr(body, name)
+        for name, value in sorted(body.model_dump(include=sent).items()):
             if value is None and name in body.never_null:
                 raise RuleBroken.at(f"/{name}", f"/{name} cannot be null", why="null")
-            changes[name] = self.edited_value(name, value)
+            changes[name] = value
         case = loaded.case.evolve(**changes)
-        self.check_draft(case)
+        self.lifecycle.check_draft(case)
         return await self.edited(ctx, loaded, case, body.model_fields_set)
+
+    # -----------------------------------------------------------------------
+    # The transitions every case has, decided alike (shared.casework.lifecycle)
+
+    @transition
+    async def share_draft(
+        self, ctx: CaseContext[Any], acting: Acting[R, C], body: NoteBody
+    ) -> Outcome[C]:
+        return self.lifecycle.share_draft(acting.act, body, event=self.events["draft_shared"])
+
+    @transition
+    async def close(
+        self, ctx: CaseContext[Any], acting: Acting[R, C], body: CloseBody
+    ) -> Outcome[C]:
+        return self.lifecycle.close(acting.act, body, event=self.events["closed"])
+
+    @transition
+    async def withdraw(
+        self, ctx: CaseContext[Any], acting: Acting[R, C], body: WithdrawBody
+    ) -> Outcome[C]:
+        return self.lifecycle.withdraw(acting.act, body, event=self.events["withdrawn"])
 
     async def edited(
         self, ctx: CaseContext[Any], loaded: Loaded[R, C], case: C, fields: Collection[str]

@@ -71,6 +71,7 @@ from shared.casework.schemas import (
 )
 from shared.casework.state_machine import Side
 from shared.casework.vocabulary import ConsultationStatus
+from shared.ids import new_id
 from shared.pagination import decode_cursor, encode_cursor, invalid_cursor
 
 # note(action, details, reason): the history entry and the audit entry of a change.
@@ -138,7 +139,7 @@ async def read_consultation(case: CaseAccess, consultation_id: UUID) -> Consulta
 async def open_consultation(case: CaseAccess, body: ConsultationCreate) -> ConsultationPublic:
     """Open a consultation with its first message (the caller checked who may)."""
     row = CaseConsultation(
-        id=casework.new_id(),
+        id=new_id(),
         case_id=case.case_id,
         topic=body.topic.value,
         subject=body.subject,
@@ -235,22 +236,8 @@ async def add_person(case: CaseAccess, body: PersonCreate, *, show: ShowPersons)
     """Add a person concerned; a fresh pseudonym stands for a protected one everywhere
     outside the protection officers' view (Plan of Action para. 62)."""
     taken = {p.pseudonym for p in await casework.persons(case.session, case.case_id)}
-    row = CasePerson(
-        id=casework.new_id(),
-        case_id=case.case_id,
-        kind=body.kind.value,
-        role=body.role.value,
-        name=body.name,
-        aliases=list(body.aliases),
-        nationalities=list(body.nationalities),
-        date_of_birth=body.date_of_birth,
-        location=body.location,
-        custody_status=body.custody_status.value if body.custody_status else None,
-        protected=body.protected,
-        pseudonym=new_pseudonym(taken),
-        created_at=case.now,
-        created_by=casework.actor_name(case.principal),
-        created_by_authority=case.principal.authority,
+    row = casework.new_person(
+        case.case_id, body, pseudonym=new_pseudonym(taken), at=case.now, by=case.principal
     )
     case.session.add(row)
     await case.session.flush()
@@ -374,7 +361,7 @@ async def ask_status(
     """The requesting side asks about progress; ``answer_deadline(status_request_id)``
     gives the requested side's deadline to answer (kind ``status_request_answer``)."""
     row = CaseStatusRequest(
-        id=casework.new_id(),
+        id=new_id(),
         case_id=case.case_id,
         asked_at=case.now,
         asked_by=casework.actor_name(case.principal),
@@ -434,7 +421,7 @@ async def add_link(case: CaseAccess, body: LinkCreate, *, own_type: str) -> Link
     if await casework.link_exists(case.session, case.case_id, body.target_type.value, body.target):
         raise CaseConflict("This link exists already", code="link-exists")
     row = CaseLink(
-        id=casework.new_id(),
+        id=new_id(),
         case_id=case.case_id,
         target_type=body.target_type.value,
         target=body.target,
@@ -469,7 +456,7 @@ async def attach_liaison(case: CaseAccess, body: LiaisonCreate) -> LiaisonPublic
             why=f"must be {case.principal.authority}",
         )
     row = CaseLiaison(
-        id=casework.new_id(),
+        id=new_id(),
         case_id=case.case_id,
         username=body.username,
         authority=body.authority,

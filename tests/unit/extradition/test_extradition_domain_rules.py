@@ -9,12 +9,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import ValidationError
 
+from contracts import extradition as contracts
 from services.extradition import domain
+from services.extradition.commands import (
+    AgreeSurrenderBody,
+    ArrestBody,
+    ConsentBody,
+    CourtRulingBody,
+    DualCriminalityBody,
+    EawExtensionBody,
+    ExecuteSurrenderBody,
+    ExtensionBody,
+    FormalRequestBody,
+    GrantBody,
+    GrantScope,
+    OffenceAssessmentBody,
+    PostponeKind,
+    PostponeSurrenderBody,
+    RefuseBody,
+    RegisterBody,
+    SpecialityDecisionBody,
+    SpecialityRequestBody,
+)
 from services.extradition.domain import (
     EAW_DECISION_KINDS,
     FORMAL_REQUEST_KINDS,
@@ -23,12 +46,10 @@ from services.extradition.domain import (
     Arrest,
     Case,
     Consent,
-    Entry,
+    CourtRuling,
     Grant,
-    GrantScope,
     Offence,
     OffenceEntry,
-    PostponeKind,
     RefusalRecord,
     RequestedLaw,
     SpecialityRequest,
@@ -53,8 +74,10 @@ from shared.casework.errors import (
     NotOnCase,
     RuleBroken,
 )
+from shared.casework.lifecycle import Act
 from shared.casework.outcome import Outcome
 from shared.casework.parties import Actor
+from shared.casework.schemas import CloseBody, WithdrawBody
 from shared.casework.state_machine import Side
 from shared.casework.vocabulary import CustodyStatus, PersonKind, PersonRole, ReceivedVia
 from shared.legal.consultation import Consultation, ConsultationOutcome, ConsultationTopic
@@ -97,7 +120,9 @@ SUPERVISOR = frozenset({"supervisor", "case_officer"})
 REQUESTING = Actor(Side.requesting, OFFICER)
 REQUESTED = Actor(Side.requested, OFFICER)
 SUPERVISING = Actor(Side.requested, SUPERVISOR)
-ENTRY = Entry(id=uuid4(), at=NOW, by="officer.mx")
+# Who records the step, as the history names them.
+BY = "user:officer.mx"
+AUTHORITIES = {a.code: a for a in (MX, US, ES, CO, FR)}
 
 PERSON = PersonFacts(
     id=uuid4(),
@@ -159,6 +184,28 @@ EAW_CASE = CASE.evolve(
     requested_country="ES",
     legal_bases=(EAW,),
 )
+
+
+def act_on(
+    case: Case,
+    actor: Actor = REQUESTED,
+    *,
+    now: datetime = NOW,
+    when: date | datetime | None = None,
+    requesting: Authority | None = None,
+    requested: Authority | None = None,
+) -> Act[Case]:
+    """The case about to change, as the service hands it to the domain: by default
+    decided now, with the case's own two authorities."""
+    return Act(
+        case=case,
+        actor=actor,
+        now=now,
+        when=now if when is None else when,
+        requesting=requesting or AUTHORITIES[case.requesting_authority],
+        requested=requested or AUTHORITIES[case.requested_authority],
+        by=BY,
+    )
 
 
 def event_names(outcome: Outcome[Case]) -> list[str]:
@@ -343,17 +390,16 @@ class TestArrestDeadlines:
 
 
 def record_arrest(
-    case: Case, *, arrested_at: datetime = LATE_EVENING, **changes: object
+    case: Case,
+    *,
+    arrested_at: datetime = LATE_EVENING,
+    requesting: Authority = US,
+    requested: Authority = MX,
 ) -> Outcome[Case]:
-    arguments: dict[str, object] = {
-        "now": NOW,
-        "arrested_at": arrested_at,
-        "place": "Tijuana",
-        "requesting": US,
-        "requested": MX,
-        **changes,
-    }
-    return domain.record_arrest(case, REQUESTED, **arguments)  # type: ignore[arg-type]
+    return domain.record_arrest(
+        act_on(case, requesting=requesting, requested=requested),
+        ArrestBody(arrested_at=arrested_at, place="Tijuana"),
+    )
 
 
 class TestRecordingTheArrest:
@@ -407,11 +453,8 @@ class TestRecordingTheArrest:
 class TestFormalRequestExtension:
     def extend(self, new_due_date: date, deadlines: list[Deadline]) -> Outcome[Case]:
         return domain.extend_formal_request_deadline(
-            PROVISIONALLY_ARRESTED,
-            REQUESTED,
-            now=NOW,
-            new_due_date=new_due_date,
-            reason="The translation is late",
+            act_on(PROVISIONALLY_ARRESTED),
+            ExtensionBody(new_due_date=new_due_date, reason="The translation is late"),
             deadlines=deadlines,
         )
 
@@ -475,7 +518,7 @@ class TestFormalRequestExtension:
 
 class TestRelease:
     def release(self, now: datetime, deadlines: list[Deadline]) -> Outcome[Case]:
-        return domain.release(PROVISIONALLY_ARRESTED, REQUESTED, now=now, deadlines=deadlines)
+        return domain.release(act_on(PROVISIONALLY_ARRESTED, now=now), deadlines=deadlines)
 
     @pytest.mark.parametrize(
         "now",
@@ -519,18 +562,16 @@ class TestRelease:
 
     def test_only_after_a_provisional_arrest(self) -> None:
         with pytest.raises(InvalidTransition):
-            domain.release(CASE, REQUESTED, now=NOW, deadlines=[us_mx_arrest_limit()])
+            domain.release(act_on(CASE), deadlines=[us_mx_arrest_limit()])
 
 
-def record_consent(case: Case, *, consented_at: datetime = NOW, **changes: object) -> Outcome[Case]:
-    arguments: dict[str, object] = {
-        "now": NOW,
-        "consented_at": consented_at,
-        "before": "Juzgado de Distrito",
-        "requested": MX,
-        **changes,
-    }
-    return domain.record_consent(case, REQUESTED, **arguments)  # type: ignore[arg-type]
+def record_consent(
+    case: Case, *, consented_at: datetime = NOW, requested: Authority | None = None
+) -> Outcome[Case]:
+    return domain.record_consent(
+        act_on(case, requested=requested),
+        ConsentBody(consented_at=consented_at, before="Juzgado de Distrito"),
+    )
 
 
 class TestConsent:
@@ -571,8 +612,17 @@ class TestConsent:
         assert [e.pointer for e in raised.value.errors] == ["/consented_at"]
 
 
-def extend_eaw(limit: Deadline, reasons: str | None = "Guarantees awaited") -> Outcome[Case]:
-    return domain.extend_eaw_decision(EAW_CASE, REQUESTED, reasons=reasons, deadlines=[limit])
+def extend_eaw(
+    limit: Deadline, reasons: str | None = "Guarantees awaited", *, validated: bool = True
+) -> Outcome[Case]:
+    """``validated=False``: the body as the domain might receive it unchecked (the API
+    strips blank text to nothing and refuses it before the domain sees it)."""
+    body = (
+        EawExtensionBody(reasons=reasons)
+        if validated
+        else EawExtensionBody.model_construct(reasons=reasons)
+    )
+    return domain.extend_eaw_decision(act_on(EAW_CASE), body, deadlines=[limit])
 
 
 def after_consent_limit() -> Deadline:
@@ -621,8 +671,12 @@ class TestEawExtension:
     @pytest.mark.parametrize("reasons", [None, "  "])
     def test_the_reasons_are_given(self, reasons: str | None) -> None:
         with pytest.raises(RuleBroken) as raised:
-            extend_eaw(eaw_decision_limit(), reasons)
+            extend_eaw(eaw_decision_limit(), reasons, validated=False)
         assert issues_of(raised) == [("reasons-required", "/reasons")]
+
+    def test_blank_reasons_are_refused_by_the_body_too(self) -> None:
+        with pytest.raises(ValidationError):
+            EawExtensionBody(reasons="  ")
 
     def test_every_problem_at_once(self) -> None:
         extended = stored(opened(extend_eaw(eaw_decision_limit()))[0])
@@ -645,7 +699,7 @@ class TestEawExtension:
     def test_without_a_running_decision_limit_it_is_a_409(self, deadlines: list[Deadline]) -> None:
         with pytest.raises(CaseConflict):
             domain.extend_eaw_decision(
-                EAW_CASE, REQUESTED, reasons="Guarantees", deadlines=deadlines
+                act_on(EAW_CASE), EawExtensionBody(reasons="Guarantees"), deadlines=deadlines
             )
 
 
@@ -661,6 +715,13 @@ def entered(offence: Offence = COCAINE, index: int = 0, **law: object) -> Offenc
         offence_id=offence.id,
         requested=MEXICAN_LAW.model_copy(update=law),
         pointer=f"/offences/{index}/offence_id",
+    )
+
+
+def assessed(offence: Offence = COCAINE, **law: object) -> OffenceAssessmentBody:
+    """What the officer enters for one offence, as the API receives it."""
+    return OffenceAssessmentBody(
+        offence_id=offence.id, **MEXICAN_LAW.model_copy(update=law).model_dump()
     )
 
 
@@ -704,10 +765,12 @@ class TestDualCriminality:
         assert issues_of(raised) == [("unknown-offence", "/offences/1/offence_id")]
 
     def test_each_assessment_is_a_new_version_that_keeps_what_was_entered(self) -> None:
-        first = domain.assess(CASE, REQUESTED, entry=ENTRY, entered=[entered()])
+        first = domain.assess(act_on(CASE), DualCriminalityBody(offences=[assessed()]))
         [assessment] = first.case.dual_criminality
         assert (assessment.version, assessment.outcome) == (1, DualCriminality.satisfied)
-        assert assessment.assessed_by == "officer.mx" and assessment.assessed_at == NOW
+        assert assessment.assessed_by == BY and assessment.assessed_at == NOW
+        [result] = assessment.offences
+        assert result.offence_id == COCAINE.id and result.requested == MEXICAN_LAW
         assert event_names(first) == ["dual_criminality_assessed"]
         [emitted] = first.events
         assert emitted.data() == {
@@ -717,29 +780,47 @@ class TestDualCriminality:
         }
         assert first.details == {"version": 1, "outcome": "satisfied"}
         # Re-run with nothing new: the law entered last time still counts.
-        second = domain.assess(first.case, REQUESTED, entry=ENTRY, entered=[])
+        second = domain.assess(act_on(first.case), DualCriminalityBody())
         assert [(a.version, a.outcome) for a in second.case.dual_criminality] == [
             (1, DualCriminality.satisfied),
             (2, DualCriminality.satisfied),
         ]
         assert second.case.dual_criminality[1].offences[0].requested == MEXICAN_LAW
 
+    def test_an_offence_entered_that_is_not_on_the_request_is_a_422_at_its_entry(self) -> None:
+        stranger = Offence(conduct="x", provision="y")
+        with pytest.raises(RuleBroken) as raised:
+            domain.assess(
+                act_on(CASE), DualCriminalityBody(offences=[assessed(), assessed(stranger)])
+            )
+        assert issues_of(raised) == [("unknown-offence", "/offences/1/offence_id")]
 
-def court_ruling(case: Case = CASE, /, **changes: object) -> Outcome[Case]:
-    arguments: dict[str, object] = {
-        "now": NOW,
-        "entry": ENTRY,
-        "admissible": True,
-        "deciding_body": "Juzgado Primero de Distrito",
-        "reference": "EXT-12/2026",
-        "decided_on": date(2026, 11, 6),
-        "appeal_deadline": date(2026, 11, 20),
-        "final_on": None,
-        "note": None,
-        "requested": MX,
-        **changes,
-    }
-    return domain.record_court_ruling(case, REQUESTED, **arguments)  # type: ignore[arg-type]
+    def test_the_requesting_state_does_not_assess(self) -> None:
+        with pytest.raises(InvalidTransition):
+            domain.assess(act_on(CASE, REQUESTING), DualCriminalityBody(offences=[assessed()]))
+
+
+def court_ruling(
+    case: Case = CASE,
+    /,
+    *,
+    now: datetime = NOW,
+    requested: Authority | None = None,
+    **changes: object,
+) -> Outcome[Case]:
+    body = CourtRulingBody.model_validate(
+        {
+            "admissible": True,
+            "deciding_body": "Juzgado Primero de Distrito",
+            "reference": "EXT-12/2026",
+            "decided_on": date(2026, 11, 6),
+            "appeal_deadline": date(2026, 11, 20),
+            "final_on": None,
+            "note": None,
+            **changes,
+        }
+    )
+    return domain.record_court_ruling(act_on(case, now=now, requested=requested), body)
 
 
 class TestCourtRuling:
@@ -747,10 +828,15 @@ class TestCourtRuling:
         outcome = court_ruling(note="Extraditable")
         assert outcome.case.state is State.admissible
         [ruling] = outcome.case.decisions
-        assert ruling.decision == "court_ruling" and ruling.id == ENTRY.id
+        assert isinstance(ruling, CourtRuling) and ruling.decision == "court_ruling"
+        # A new record: its own id, written now by the one who acts.
+        assert (ruling.recorded_at, ruling.recorded_by) == (NOW, BY)
+        assert ruling.admissible and ruling.reference == "EXT-12/2026"
+        assert ruling.decided_on == date(2026, 11, 6)
+        assert ruling.appeal_deadline == date(2026, 11, 20) and ruling.note == "Extraditable"
         assert event_names(outcome) == ["court_ruling_recorded"]
         assert outcome.events[0].data() == {
-            "decision_id": ENTRY.id,
+            "decision_id": ruling.id,
             "decision": "court_ruling",
             "deciding_body": "Juzgado Primero de Distrito",
             "final_on": None,
@@ -762,6 +848,15 @@ class TestCourtRuling:
         assert outcome.case.state is State.provisionally_arrested
         assert len(outcome.case.decisions) == 1
 
+    def test_each_ruling_is_a_record_of_its_own(self) -> None:
+        first = court_ruling(PROVISIONALLY_ARRESTED, admissible=False)
+        second = court_ruling(first.case, admissible=True)
+        assert second.case.state is State.admissible
+        earlier, later = second.case.decisions
+        assert earlier == first.case.decisions[0]
+        assert earlier.id != later.id
+        assert second.events[0].data()["decision_id"] == later.id
+
     @pytest.mark.parametrize(
         ("changes", "pointer"),
         [
@@ -770,35 +865,46 @@ class TestCourtRuling:
         ],
     )
     def test_a_ruling_in_the_future_is_a_422_at_its_pointer(
-        self, changes: dict[str, object], pointer: str
+        self, changes: dict[str, Any], pointer: str
     ) -> None:
         with pytest.raises(RuleBroken) as raised:
             court_ruling(**changes)
         assert [e.pointer for e in raised.value.errors] == [pointer]
 
 
-def grant(case: Case = CASE, /, **changes: object) -> Outcome[Case]:
-    arguments: dict[str, object] = {
-        "now": NOW,
-        "entry": ENTRY,
-        "deciding_body": "Secretaría de Relaciones Exteriores",
-        "reference": "SRE-1",
-        "decided_on": date(2026, 11, 5),
-        "scope": GrantScope.whole,
-        "offence_ids": [],
-        "conditions": [],
-        "simplified": False,
-        "appeal_deadline": None,
-        "final_on": None,
-        "requested": MX,
-        **changes,
-    }
-    return domain.grant(case, REQUESTED, **arguments)  # type: ignore[arg-type]
+def grant_body(**changes: object) -> GrantBody:
+    return GrantBody.model_validate(
+        {
+            "deciding_body": "Secretaría de Relaciones Exteriores",
+            "reference": "SRE-1",
+            "decided_on": date(2026, 11, 5),
+            "scope": GrantScope.whole,
+            "offence_ids": [],
+            "conditions": [],
+            "simplified": False,
+            "appeal_deadline": None,
+            "final_on": None,
+            **changes,
+        }
+    )
+
+
+def grant(
+    case: Case = CASE,
+    /,
+    *,
+    now: datetime = NOW,
+    requested: Authority | None = None,
+    **changes: object,
+) -> Outcome[Case]:
+    return domain.grant(act_on(case, now=now, requested=requested), grant_body(**changes))
 
 
 class TestGrant:
     @pytest.mark.parametrize("record", [grant, court_ruling])
-    def test_a_decision_becomes_final_on_or_after_the_day_it_is_taken(self, record) -> None:
+    def test_a_decision_becomes_final_on_or_after_the_day_it_is_taken(
+        self, record: Callable[..., Outcome[Case]]
+    ) -> None:
         case = ADMISSIBLE if record is grant else CASE
         with pytest.raises(RuleBroken) as raised:
             record(case, decided_on=date(2026, 11, 5), final_on=date(2026, 11, 4))
@@ -857,8 +963,19 @@ class TestGrant:
         assert isinstance(record, Grant) and record.decision == "executive_grant"
         assert set(record.offence_ids) == {COCAINE.id, LAUNDERING.id}
         assert not record.simplified
+        assert (record.recorded_at, record.recorded_by) == (NOW, BY)
+        assert (record.deciding_body, record.reference) == (
+            "Secretaría de Relaciones Exteriores",
+            "SRE-1",
+        )
+        assert record.scope is GrantScope.whole and record.conditions == ()
         assert event_names(outcome) == ["granted"]
-        assert outcome.events[0].data()["final_on"] == date(2026, 11, 6)
+        assert outcome.events[0].data() == {
+            "decision_id": record.id,
+            "decision": "executive_grant",
+            "deciding_body": "Secretaría de Relaciones Exteriores",
+            "final_on": date(2026, 11, 6),
+        }
 
     def test_after_consent_the_grant_is_simplified(self) -> None:
         consent = Consent(consented_at=NOW, before="Juzgado", citation="s. 27")
@@ -870,6 +987,13 @@ class TestGrant:
         outcome = grant(case, scope=GrantScope.partial, offence_ids=[LAUNDERING.id])
         [record] = outcome.case.decisions
         assert isinstance(record, Grant) and record.offence_ids == (LAUNDERING.id,)
+        assert record.scope is GrantScope.partial
+
+    def test_a_conditional_grant_names_its_conditions(self) -> None:
+        outcome = grant(scope=GrantScope.conditional, conditions=["No death penalty"])
+        [record] = outcome.case.decisions
+        assert isinstance(record, Grant) and record.conditions == ("No death penalty",)
+        assert record.offence_ids == (COCAINE.id,)
 
     @pytest.mark.parametrize(
         ("changes", "issue"),
@@ -884,29 +1008,14 @@ class TestGrant:
             ({"final_on": date(2026, 11, 7)}, ("", "/final_on")),
         ],
     )
-    def test_what_a_grant_needs(self, changes: dict[str, object], issue: tuple[str, str]) -> None:
+    def test_what_a_grant_needs(self, changes: dict[str, Any], issue: tuple[str, str]) -> None:
         with pytest.raises(RuleBroken) as raised:
             grant(**changes)
         assert issues_of(raised) == [issue]
 
     def test_the_requesting_state_does_not_grant(self) -> None:
         with pytest.raises(InvalidTransition):
-            domain.grant(
-                CASE,
-                REQUESTING,
-                now=NOW,
-                entry=ENTRY,
-                deciding_body="x",
-                reference="y",
-                decided_on=date(2026, 11, 5),
-                scope=GrantScope.whole,
-                offence_ids=[],
-                conditions=[],
-                simplified=False,
-                appeal_deadline=None,
-                final_on=None,
-                requested=MX,
-            )
+            domain.grant(act_on(CASE, REQUESTING), grant_body(deciding_body="x", reference="y"))
 
 
 def consulted(
@@ -926,23 +1035,30 @@ A_US_NATIONAL = ADMISSIBLE.evolve(
 )
 
 
+REFUSAL: dict[str, object] = {
+    "grounds": [G.nationality],
+    "reasons": "Mexican national",
+    "deciding_body": "Secretaría de Relaciones Exteriores",
+    "reference": "SRE-2",
+}
+
+
 def refuse(
-    case: Case = ADMISSIBLE, actor: Actor = SUPERVISING, /, **changes: object
+    case: Case = ADMISSIBLE,
+    actor: Actor = SUPERVISING,
+    /,
+    *,
+    consultations: list[Consultation] | None = None,
+    **changes: object,
 ) -> Outcome[Case]:
-    arguments: dict[str, object] = {
-        "entry": ENTRY,
-        "grounds": [G.nationality],
-        "reasons": "Mexican national",
-        "deciding_body": "Secretaría de Relaciones Exteriores",
-        "reference": "SRE-2",
-        "consultations": [consulted()],
-        "no_consultation_reason": None,
-        **changes,
-    }
-    return domain.refuse(case, actor, **arguments)  # type: ignore[arg-type]
+    return domain.refuse(
+        act_on(case, actor),
+        RefuseBody.model_validate({**REFUSAL, **changes}),
+        consultations=[consulted()] if consultations is None else consultations,
+    )
 
 
-def refusal(**changes: object) -> list[str]:
+def refusal(**changes: Any) -> list[str]:
     """The codes of what the refusal breaks; [] when it is recorded."""
     case = changes.pop("case", ADMISSIBLE)
     assert isinstance(case, Case)
@@ -966,7 +1082,6 @@ class TestRefusal:
             ({"reasons": None}, ["reasons-required"]),
             ({"consultations": []}, ["consultation-required"]),
             ({"consultations": [], "no_consultation_reason": "Heard in court"}, []),
-            ({"consultations": [], "no_consultation_reason": "  "}, ["consultation-required"]),
             # The refusing side's own message: the requesting State was not heard yet.
             ({"consultations": [consulted(heard=False)]}, ["consultation-required"]),
             (
@@ -1005,10 +1120,29 @@ class TestRefusal:
     def test_what_a_refusal_needs(self, changes: dict[str, object], codes: list[str]) -> None:
         assert refusal(**changes) == codes
 
-    def test_the_consultation_missing_points_where_the_reason_goes(self) -> None:
+    def test_a_blank_reason_for_no_consultation_is_no_reason(self) -> None:
+        # The API strips it to nothing and refuses it; the rule of law refuses it too.
+        with pytest.raises(ValidationError):
+            RefuseBody.model_validate({**REFUSAL, "no_consultation_reason": "  "})
+        blank = RefuseBody.model_construct(**REFUSAL, no_consultation_reason="  ")  # type: ignore[arg-type]
         with pytest.raises(RuleBroken) as raised:
-            refuse(consultations=[], consultation_pointer="/consultation")
-        assert issues_of(raised) == [("consultation-required", "/consultation")]
+            domain.refuse(act_on(ADMISSIBLE, SUPERVISING), blank, consultations=[])
+        assert issues_of(raised) == [("consultation-required", "/no_consultation_reason")]
+
+    @pytest.mark.parametrize(
+        ("changes", "pointer"),
+        [
+            ({}, "/no_consultation_reason"),
+            # The consultation named was not one that counts: the problem is at its id.
+            ({"consultation_id": uuid4()}, "/consultation_id"),
+        ],
+    )
+    def test_the_consultation_missing_points_where_the_reason_goes(
+        self, changes: dict[str, object], pointer: str
+    ) -> None:
+        with pytest.raises(RuleBroken) as raised:
+            refuse(consultations=[], **changes)
+        assert issues_of(raised) == [("consultation-required", pointer)]
         assert raised.value.citation is not None and "16(16)" in raised.value.citation
 
     def test_every_rule_of_law_is_answered_before_the_role(self) -> None:
@@ -1046,6 +1180,12 @@ class TestRefusal:
         [record] = case.decisions
         assert isinstance(record, RefusalRecord)
         assert record.grounds == (G.nationality,) and record.consultation_held
+        assert (record.recorded_at, record.recorded_by) == (NOW, BY)
+        assert (record.deciding_body, record.reference) == (
+            "Secretaría de Relaciones Exteriores",
+            "SRE-2",
+        )
+        assert record.reasons == "Mexican national" and record.no_consultation_reason is None
         assert [o.kind for o in record.obligations] == [ObligationKind.submit_for_prosecution]
         # Whatever ran for the person in custody is no longer owed.
         assert outcome.deadlines == (Close(None, "extradition refused", waived=True),)
@@ -1093,20 +1233,31 @@ class TestRefusal:
 GRANTED = EAW_CASE.evolve(state=State.granted)
 
 
+AGREED: dict[str, object] = {
+    "date": date(2026, 11, 20),
+    "place": "Madrid-Barajas",
+    "escorting_authority": "Police nationale",
+}
+
+
 def agreement(**changes: object) -> SurrenderAgreement:
-    return SurrenderAgreement(
-        **{
-            "date": date(2026, 11, 20),
-            "place": "Madrid-Barajas",
-            "escorting_authority": "Police nationale",
-            **changes,
-        }
-    )
+    """The agreement as the case keeps it."""
+    return SurrenderAgreement.model_validate({**AGREED, **changes})
+
+
+def agree_surrender(case: Case, actor: Actor, **changes: object) -> Outcome[Case]:
+    body = AgreeSurrenderBody.model_validate({**AGREED, **changes})
+    return domain.agree_surrender(act_on(case, actor), body)
+
+
+POSTPONEMENT = PostponeSurrenderBody(
+    kind=PostponeKind.temporary, reasons="Prosecuted here first", until=date(2027, 6, 1)
+)
 
 
 class TestSurrender:
     def test_an_agreement_sets_date_and_place(self) -> None:
-        outcome = domain.agree_surrender(GRANTED, REQUESTING, agreement=agreement(), requested=ES)
+        outcome = agree_surrender(GRANTED, REQUESTING)
         assert outcome.case.state is State.surrender_agreed
         surrender = outcome.case.surrender
         assert surrender is not None and surrender.agreed == agreement()
@@ -1115,9 +1266,12 @@ class TestSurrender:
         assert outcome.deadlines == ()
 
     def test_eaw_10_days_from_the_new_date_when_surrender_was_prevented(self) -> None:
-        first = domain.agree_surrender(GRANTED, REQUESTED, agreement=agreement(), requested=ES)
+        first = agree_surrender(GRANTED, REQUESTED)
         new = agreement(date=date(2026, 11, 20), prevented_reason="Strike at the airport")
-        outcome = domain.agree_surrender(first.case, REQUESTED, agreement=new, requested=ES)
+        outcome = agree_surrender(
+            first.case, REQUESTED, date=date(2026, 11, 20), prevented_reason="Strike at the airport"
+        )
+        assert outcome.case.state is State.surrender_agreed
         surrender = outcome.case.surrender
         assert surrender is not None
         assert surrender.agreed == new and surrender.earlier_agreements == (agreement(),)
@@ -1130,35 +1284,33 @@ class TestSurrender:
 
     def test_no_limit_of_its_own_elsewhere(self) -> None:
         case = CASE.evolve(state=State.granted)
-        prevented = agreement(prevented_reason="Strike")
-        outcome = domain.agree_surrender(case, REQUESTED, agreement=prevented, requested=MX)
+        outcome = agree_surrender(case, REQUESTED, prevented_reason="Strike")
         assert outcome.deadlines == ()
+        assert outcome.case.surrender is not None
+        assert outcome.case.surrender.agreed == agreement(prevented_reason="Strike")
 
-    def test_a_postponement_needs_a_supervisor_and_waives_the_surrender_limit(self) -> None:
+    def test_a_postponement_needs_a_supervisor_and_waives_the_surrender_limits(self) -> None:
         postponement = SurrenderPostponement(
             kind=PostponeKind.temporary, reasons="Prosecuted here first", until=date(2027, 6, 1)
         )
         with pytest.raises(MissingRole):
-            domain.postpone_surrender(GRANTED, REQUESTED, postponement=postponement)
-        outcome = domain.postpone_surrender(GRANTED, SUPERVISING, postponement=postponement)
+            domain.postpone_surrender(act_on(GRANTED, REQUESTED), POSTPONEMENT)
+        outcome = domain.postpone_surrender(act_on(GRANTED, SUPERVISING), POSTPONEMENT)
         assert outcome.case.state is State.granted
         surrender = outcome.case.surrender
         assert surrender is not None and surrender.postponements == (postponement,)
-        assert "s. 29" in postponement.citation and "s. 30" in postponement.citation
-        assert outcome.deadlines == (
-            Close(frozenset({DeadlineKind.surrender}), "surrender temporary", waived=True),
-        )
+        [kept] = surrender.postponements
+        assert "s. 29" in kept.citation and "s. 30" in kept.citation
+        assert outcome.reason == "Prosecuted here first"
+        # The limit of a new date agreed after surrender was prevented stops too.
+        assert outcome.deadlines == (Close(SURRENDER_KINDS, "surrender temporary", waived=True),)
         assert event_names(outcome) == ["surrender_postponed"]
 
     def test_the_surrender_meets_its_limit_when_it_happened(self) -> None:
         surrendered_at = datetime(2026, 11, 6, 8, tzinfo=UTC)
         outcome = domain.execute_surrender(
-            GRANTED,
-            REQUESTED,
-            now=NOW,
-            surrendered_at=surrendered_at,
-            note="At Barajas",
-            requested=ES,
+            act_on(GRANTED, requested=ES),
+            ExecuteSurrenderBody(surrendered_at=surrendered_at, note="At Barajas"),
         )
         assert outcome.case.state is State.surrendered
         assert outcome.case.surrender is not None
@@ -1166,16 +1318,13 @@ class TestSurrender:
         assert custody(outcome.case)[PERSON.id] is CustodyStatus.in_custody
         assert outcome.deadlines == (Close(SURRENDER_KINDS, "surrendered", when=surrendered_at),)
         assert event_names(outcome) == ["surrendered"]
+        assert outcome.reason == "At Barajas"
 
     def test_a_surrender_in_the_future_is_a_422_at_its_pointer(self) -> None:
         with pytest.raises(RuleBroken) as raised:
             domain.execute_surrender(
-                GRANTED,
-                REQUESTED,
-                now=NOW,
-                surrendered_at=NOW + timedelta(hours=1),
-                note=None,
-                requested=ES,
+                act_on(GRANTED, requested=ES),
+                ExecuteSurrenderBody(surrendered_at=NOW + timedelta(hours=1)),
             )
         assert [e.pointer for e in raised.value.errors] == ["/surrendered_at"]
 
@@ -1186,37 +1335,43 @@ SURRENDERED = EAW_CASE.evolve(state=State.surrendered)
 class TestSpeciality:
     def test_the_requesting_state_asks_and_the_requested_supervisor_decides(self) -> None:
         asked = domain.request_speciality_consent(
-            SURRENDERED, REQUESTING, entry=ENTRY, further_offences="Fraud", reason="New charges"
+            act_on(SURRENDERED, REQUESTING),
+            SpecialityRequestBody(further_offences="Fraud", reason="New charges"),
         )
         [item] = asked.case.speciality_requests
-        assert (item.id, item.granted, item.requested_at) == (ENTRY.id, None, NOW)
+        assert (item.granted, item.requested_at) == (None, NOW)
+        assert (item.further_offences, item.reason) == ("Fraud", "New charges")
         assert "s. 34" in item.citation
         assert event_names(asked) == ["speciality_consent_requested"]
-        assert asked.events[0].data() == {"speciality_request_id": ENTRY.id, "granted": None}
+        assert asked.events[0].data() == {"speciality_request_id": item.id, "granted": None}
+        assert asked.reason == "New charges"
         with pytest.raises(MissingRole):
             domain.decide_speciality_consent(
-                asked.case,
-                REQUESTED,
-                now=NOW,
-                speciality_request_id=item.id,
-                granted=True,
-                reasons="x",
+                act_on(asked.case, REQUESTED),
+                SpecialityDecisionBody(speciality_request_id=item.id, granted=True, reasons="x"),
             )
         decided = domain.decide_speciality_consent(
-            asked.case,
-            SUPERVISING,
-            now=NOW,
-            speciality_request_id=item.id,
-            granted=False,
-            reasons="Political",
+            act_on(asked.case, SUPERVISING),
+            SpecialityDecisionBody(
+                speciality_request_id=item.id, granted=False, reasons="Political"
+            ),
         )
-        [item] = decided.case.speciality_requests
-        assert (item.granted, item.reasons, item.decided_at) == (False, "Political", NOW)
-        assert decided.events[0].data() == {"speciality_request_id": ENTRY.id, "granted": False}
+        [same] = decided.case.speciality_requests
+        assert same.id == item.id
+        assert (same.granted, same.reasons, same.decided_at) == (False, "Political", NOW)
+        assert decided.events[0].data() == {"speciality_request_id": item.id, "granted": False}
         # Nothing is pending any more.
         assert Action.decide_speciality_consent.value not in domain.LIFECYCLE.allowed_actions(
             decided.case, Side.requested, SUPERVISOR
         )
+
+    def test_each_request_is_a_record_of_its_own(self) -> None:
+        body = SpecialityRequestBody(further_offences="Fraud")
+        first = domain.request_speciality_consent(act_on(SURRENDERED, REQUESTING), body)
+        second = domain.request_speciality_consent(act_on(first.case, REQUESTING), body)
+        earlier, later = second.case.speciality_requests
+        assert earlier == first.case.speciality_requests[0] and earlier.id != later.id
+        assert second.events[0].data()["speciality_request_id"] == later.id
 
     def test_an_unknown_or_decided_request_is_not_decided(self) -> None:
         decided = SpecialityRequest(
@@ -1224,20 +1379,16 @@ class TestSpeciality:
         )
         pending = SpecialityRequest(id=uuid4(), further_offences="Theft", requested_at=NOW)
         case = SURRENDERED.evolve(speciality_requests=(decided, pending))
-        arguments: dict[str, object] = {"now": NOW, "granted": True, "reasons": "x"}
+        act = act_on(case, SUPERVISING)
         with pytest.raises(NotOnCase):
             domain.decide_speciality_consent(
-                case,
-                SUPERVISING,
-                speciality_request_id=uuid4(),
-                **arguments,  # type: ignore[arg-type]
+                act,
+                SpecialityDecisionBody(speciality_request_id=uuid4(), granted=True, reasons="x"),
             )
         with pytest.raises(CaseConflict):
             domain.decide_speciality_consent(
-                case,
-                SUPERVISING,
-                speciality_request_id=decided.id,
-                **arguments,  # type: ignore[arg-type]
+                act,
+                SpecialityDecisionBody(speciality_request_id=decided.id, granted=True, reasons="x"),
             )
 
 
@@ -1250,16 +1401,16 @@ ONE_SIDED = CASE.evolve(
 
 
 def register(**changes: object) -> Outcome[Case]:
-    arguments: dict[str, object] = {
-        "now": NOW,
-        "provisional_arrest": False,
-        "received_via": ReceivedVia.diplomatic_channel,
-        "received_on": date(2026, 11, 2),
-        "their_reference": "US-2026-77",
-        "requested": MX,
-        **changes,
-    }
-    return domain.register(ONE_SIDED, REQUESTED, **arguments)  # type: ignore[arg-type]
+    body = RegisterBody.model_validate(
+        {
+            "provisional_arrest": False,
+            "received_via": ReceivedVia.diplomatic_channel,
+            "received_on": date(2026, 11, 2),
+            "their_reference": "US-2026-77",
+            **changes,
+        }
+    )
+    return domain.register(act_on(ONE_SIDED, REQUESTED), body)
 
 
 class TestReceivingOutsideComity:
@@ -1275,11 +1426,16 @@ class TestReceivingOutsideComity:
         assert case.formal_request_received_at == datetime(2026, 11, 2, 12, tzinfo=MX_TZ)
         assert outcome.reference_time_zone == "America/Mexico_City"
         assert event_names(outcome) == ["registered"]
+        assert outcome.details == {"provisional_arrest": False}
 
     def test_a_provisional_arrest_request_awaits_the_formal_request(self) -> None:
-        case = register(provisional_arrest=True).case
+        outcome = register(provisional_arrest=True)
+        case = outcome.case
         assert case.state is State.provisional_arrest_requested
+        assert case.provisional_arrest_requested and case.is_urgent
         assert case.formal_request_received_at is None
+        assert outcome.details == {"provisional_arrest": True}
+        assert not register().case.is_urgent
 
     def test_received_in_the_future_is_a_422_at_its_pointer(self) -> None:
         # 7 November is tomorrow in Mexico City, whatever the hour in UTC.
@@ -1290,22 +1446,27 @@ class TestReceivingOutsideComity:
     def test_the_formal_request_recorded_by_hand_meets_the_limit_on_the_day_received(self) -> None:
         case = PROVISIONALLY_ARRESTED.evolve(counterpart_uses_comity=False)
         with pytest.raises(RuleBroken) as raised:
+            domain.submit_formal_request(act_on(case, REQUESTED), FormalRequestBody())
+        assert [e.pointer for e in raised.value.errors] == ["/received_on"]
+        # Received on a day still to come in Mexico City.
+        with pytest.raises(RuleBroken) as raised:
             domain.submit_formal_request(
-                case, REQUESTED, now=NOW, received_on=None, their_reference=None, requested=MX
+                act_on(case, REQUESTED), FormalRequestBody(received_on=date(2026, 11, 7))
             )
         assert [e.pointer for e in raised.value.errors] == ["/received_on"]
         limit = us_mx_arrest_limit()
+        now = datetime(2027, 2, 1, tzinfo=UTC)
         outcome = domain.submit_formal_request(
-            case,
-            REQUESTED,
-            now=datetime(2027, 2, 1, tzinfo=UTC),
-            received_on=date(2027, 1, 4),
-            their_reference="US-77",
-            requested=MX,
+            act_on(case, REQUESTED, now=now, when=date(2027, 1, 4)),
+            FormalRequestBody(received_on=date(2027, 1, 4), their_reference="US-77"),
         )
         assert outcome.case.state is State.under_consideration
         assert outcome.case.their_reference == "US-77"
+        assert outcome.case.formal_request_received_at == datetime(2027, 1, 4, 12, tzinfo=MX_TZ)
         assert event_names(outcome) == ["formal_request_received"]
+        # The requesting State's step, taken on the day it was received, recorded by hand.
+        assert outcome.when == date(2027, 1, 4)
+        assert outcome.recorded_for is Side.requesting
         [close] = closes(outcome)
         assert close.kinds == FORMAL_REQUEST_KINDS and close.when == date(2027, 1, 4)
         assert (
@@ -1315,40 +1476,52 @@ class TestReceivingOutsideComity:
 
     def test_sent_through_comity_the_formal_request_arrives_now(self) -> None:
         outcome = domain.submit_formal_request(
-            PROVISIONALLY_ARRESTED,
-            REQUESTING,
-            now=NOW,
-            received_on=None,
-            their_reference=None,
-            requested=MX,
+            act_on(PROVISIONALLY_ARRESTED, REQUESTING), FormalRequestBody()
         )
+        assert outcome.case.state is State.under_consideration
         assert outcome.case.formal_request_received_at == NOW
         [close] = closes(outcome)
-        assert close.when == NOW
+        assert close.kinds == FORMAL_REQUEST_KINDS and close.when == NOW
+        # Its own step, taken now: nothing recorded for the counterpart.
+        assert outcome.when is None and outcome.recorded_for is None
         # The requested side does not record it for a counterpart that uses Comity.
         with pytest.raises(InvalidTransition):
             domain.submit_formal_request(
-                PROVISIONALLY_ARRESTED,
-                REQUESTED,
-                now=NOW,
-                received_on=date(2026, 11, 6),
-                their_reference=None,
-                requested=MX,
+                act_on(PROVISIONALLY_ARRESTED, REQUESTED),
+                FormalRequestBody(received_on=date(2026, 11, 6)),
             )
+
+
+def withdraw(case: Case, actor: Actor, reason: str) -> Outcome[Case]:
+    return domain.LIFECYCLE.withdraw(
+        act_on(case, actor), WithdrawBody(reason=reason), event=contracts.WITHDRAWN
+    )
 
 
 class TestEnding:
     def test_the_requesting_state_withdraws_and_nothing_is_owed_any_more(self) -> None:
-        outcome = domain.withdraw(CASE, REQUESTING, reason="Charges dropped")
+        outcome = withdraw(CASE, REQUESTING, "Charges dropped")
         assert outcome.case.state is State.withdrawn
+        assert outcome.action == "withdraw"
         assert event_names(outcome) == ["withdrawn"]
-        assert outcome.deadlines == (Close(None, "request withdrawn", waived=True),)
+        assert outcome.deadlines == (Close(None, "withdrawn", waived=True),)
+        assert outcome.reason == "Charges dropped"
         with pytest.raises(InvalidTransition):
-            domain.withdraw(CASE, REQUESTED, reason="x")
+            withdraw(CASE, REQUESTED, "x")
+        # Nothing is withdrawn once decided.
+        with pytest.raises(InvalidTransition):
+            withdraw(CASE.evolve(state=State.refused), REQUESTING, "x")
 
     def test_a_refused_case_is_closed(self) -> None:
         refused = refuse().case
-        outcome = domain.close(refused, REQUESTED, reason=None)
+        outcome = domain.LIFECYCLE.close(
+            act_on(refused, REQUESTED), CloseBody(), event=contracts.CLOSED
+        )
         assert outcome.case.state is State.closed
+        assert outcome.action == "close"
         assert event_names(outcome) == ["closed"]
-        assert outcome.deadlines == (Close(None, "request closed", waived=True),)
+        assert outcome.deadlines == (Close(None, "closed", waived=True),)
+        assert outcome.reason is None
+        # A pending request is withdrawn, not closed.
+        with pytest.raises(InvalidTransition):
+            domain.LIFECYCLE.close(act_on(CASE, REQUESTING), CloseBody(), event=contracts.CLOSED)

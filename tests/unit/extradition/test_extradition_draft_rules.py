@@ -9,12 +9,16 @@ from uuid import uuid4
 
 import pytest
 
+from contracts import extradition as contracts
 from services.extradition import domain
+from services.extradition.commands import SendBody
 from services.extradition.domain import LIFECYCLE, Case, State
 from shared.casework.case import Authority, PersonFacts
 from shared.casework.errors import InvalidTransition, RuleBroken
+from shared.casework.lifecycle import Act
 from shared.casework.outcome import Outcome
 from shared.casework.parties import Actor
+from shared.casework.schemas import NoteBody
 from shared.casework.state_machine import Side
 from shared.casework.vocabulary import PersonKind, PersonRole
 from shared.legal.cooperation import Purpose
@@ -70,16 +74,42 @@ def event_names(outcome: Outcome[Case]) -> list[str]:
     return [emitted.contract.event for emitted in outcome.events]
 
 
-def send(case: Case = DRAFT, **changes: object) -> Outcome[Case]:
-    arguments: dict[str, object] = {
-        "now": NOW,
-        "provisional_arrest": False,
-        "requesting": US,
-        "requested": MX,
-        "accepts_conventions": None,
-        **changes,
-    }
-    return domain.send(case, REQUESTING, **arguments)  # type: ignore[arg-type]
+def act_on(
+    case: Case = DRAFT,
+    actor: Actor = REQUESTING,
+    *,
+    now: datetime = NOW,
+    requesting: Authority = US,
+    requested: Authority = MX,
+) -> Act[Case]:
+    """The case about to change, as the service hands it to the domain."""
+    return Act(
+        case=case,
+        actor=actor,
+        now=now,
+        when=now,
+        requesting=requesting,
+        requested=requested,
+        by="user:test",
+    )
+
+
+def send(
+    case: Case = DRAFT,
+    *,
+    provisional_arrest: bool = False,
+    requested: Authority = MX,
+    accepts_conventions: bool | None = None,
+) -> Outcome[Case]:
+    return domain.send(
+        act_on(case, requested=requested),
+        SendBody(provisional_arrest=provisional_arrest),
+        accepts_conventions=accepts_conventions,
+    )
+
+
+def share_draft(case: Case = DRAFT, note: str | None = None) -> Outcome[Case]:
+    return LIFECYCLE.share_draft(act_on(case), NoteBody(note=note), event=contracts.DRAFT_SHARED)
 
 
 class TestEditingADraft:
@@ -109,16 +139,28 @@ class TestEditingADraft:
 
 class TestSharingADraft:
     def test_the_author_shares_a_draft_once(self) -> None:
-        outcome = domain.share_draft(DRAFT, REQUESTING, note="Time-sensitive")
+        outcome = share_draft(DRAFT, note="Time-sensitive")
         assert outcome.case.state is State.draft and outcome.case.disclosed
+        assert outcome.action == "share-draft"
         assert event_names(outcome) == ["draft_shared"]
         assert outcome.reason == "Time-sensitive"
+        # Why it is shared: prior consultation in time-sensitive cases.
+        assert any("para. 56(c)" in note for note in outcome.notes)
+        assert outcome.deadlines == ()
         with pytest.raises(InvalidTransition):
-            domain.share_draft(outcome.case, REQUESTING)
+            share_draft(outcome.case)
 
     def test_not_with_a_counterpart_outside_comity(self) -> None:
         with pytest.raises(InvalidTransition):
-            domain.share_draft(DRAFT.evolve(counterpart_uses_comity=False), REQUESTING)
+            share_draft(DRAFT.evolve(counterpart_uses_comity=False))
+
+    def test_only_by_its_author(self) -> None:
+        with pytest.raises(InvalidTransition):
+            LIFECYCLE.share_draft(
+                act_on(DRAFT, Actor(Side.requested, OFFICER)),
+                NoteBody(),
+                event=contracts.DRAFT_SHARED,
+            )
 
 
 class TestSentence:
@@ -151,6 +193,15 @@ class TestSentence:
         [issue] = raised.value.errors
         assert issue.pointer == "/sentence_imposed_months"
         assert "needs the sentence imposed" in issue.detail
+
+    def test_the_sentence_is_the_rule_every_draft_is_written_under(self) -> None:
+        assert LIFECYCLE.draft_rules is domain.check_sentence
+        LIFECYCLE.check_draft(DRAFT)
+        case = DRAFT.evolve(sentence_imposed_months=24)
+        with pytest.raises(RuleBroken) as raised:
+            LIFECYCLE.check_draft(case)
+        assert [e.pointer for e in raised.value.errors] == ["/sentence_imposed_months"]
+        assert "only for enforcement" in raised.value.errors[0].detail
 
 
 class TestConventionsAsTheBasis:

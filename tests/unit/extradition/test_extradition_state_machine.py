@@ -10,20 +10,20 @@ from uuid import uuid4
 import pytest
 
 from services.extradition import domain
+from services.extradition.commands import RefuseBody
 from services.extradition.domain import (
     LIFECYCLE,
     MACHINE,
     Action,
     Arrest,
     Case,
-    Entry,
     Offence,
     SpecialityRequest,
     State,
-    check,
 )
-from shared.casework.case import PersonFacts
+from shared.casework.case import Authority, PersonFacts
 from shared.casework.errors import InvalidTransition, MissingRole
+from shared.casework.lifecycle import Act
 from shared.casework.parties import Actor
 from shared.casework.state_machine import Side
 from shared.casework.vocabulary import CustodyStatus, PersonKind, PersonRole
@@ -39,6 +39,8 @@ SUPERVISOR = frozenset({"supervisor", "case_officer"})
 AUDITOR = frozenset({"auditor"})
 R, D, L = Side.requesting, Side.requested, Side.liaison
 NOW = datetime(2026, 11, 6, 12, tzinfo=UTC)
+US = Authority(code="US-OIA", country="US", time_zone="America/New_York")
+MX = Authority(code="MX-FGR", country="MX", time_zone="America/Mexico_City")
 
 PERSON = PersonFacts(
     id=uuid4(),
@@ -243,6 +245,13 @@ def test_allowed_actions(
     assert LIFECYCLE.allowed_actions(case, side, roles) == expected
 
 
+def act_on(case: Case, actor: Actor, *, now: datetime = NOW) -> Act[Case]:
+    """The case about to change, as the service hands it to the domain."""
+    return Act(
+        case=case, actor=actor, now=now, when=now, requesting=US, requested=MX, by="user:test"
+    )
+
+
 def test_every_action_has_its_transition() -> None:
     assert MACHINE.actions == [a.value for a in Action]
 
@@ -250,14 +259,22 @@ def test_every_action_has_its_transition() -> None:
 def test_a_refusal_needs_a_supervisor() -> None:
     case = CASE.evolve(state=State.admissible)
     with pytest.raises(MissingRole) as raised:
-        check(Action.refuse, case, Actor(D, OFFICER))
+        LIFECYCLE.check(Action.refuse, act_on(case, Actor(D, OFFICER)))
     assert raised.value.extensions["required_roles"] == ["supervisor"]
-    assert check(Action.refuse, case, Actor(D, SUPERVISOR)) is State.refused
+    assert LIFECYCLE.check(Action.refuse, act_on(case, Actor(D, SUPERVISOR))).target == "refused"
+    assert LIFECYCLE.target(Action.refuse, act_on(case, Actor(D, SUPERVISOR))) == State.refused
+    # The rules of law may be answered first: the role is then checked on its own.
+    transition = LIFECYCLE.check(Action.refuse, act_on(case, Actor(D, OFFICER)), roles_later=True)
+    assert transition.target == "refused"
+    with pytest.raises(MissingRole):
+        LIFECYCLE.require_roles(Action.refuse, act_on(case, Actor(D, OFFICER)))
 
 
 def test_the_requesting_state_does_not_decide() -> None:
     with pytest.raises(InvalidTransition) as raised:
-        check(Action.grant, CASE.evolve(state=State.admissible), Actor(R, SUPERVISOR))
+        LIFECYCLE.check(
+            Action.grant, act_on(CASE.evolve(state=State.admissible), Actor(R, SUPERVISOR))
+        )
     assert raised.value.problem_code == "invalid-transition"
     # What the requesting side may do instead: withdraw the request.
     assert raised.value.extensions == {"state": "admissible", "allowed_actions": ["withdraw"]}
@@ -265,14 +282,19 @@ def test_the_requesting_state_does_not_decide() -> None:
 
 def test_an_action_that_decides_its_own_state_checks_to_none() -> None:
     case = CASE.evolve(state=State.under_consideration)
-    assert check(Action.record_court_ruling, case, Actor(D, OFFICER)) is None
-    assert check(Action.grant, case, Actor(D, OFFICER)) is State.granted
+    act = act_on(case, Actor(D, OFFICER))
+    assert LIFECYCLE.check(Action.record_court_ruling, act).target is None
+    assert LIFECYCLE.check(Action.grant, act).target == "granted"
+    assert LIFECYCLE.target(Action.grant, act) == State.granted
+    # Asking the single target of an action that chooses its own state is a caller's error.
+    with pytest.raises(ValueError):
+        LIFECYCLE.target(Action.record_court_ruling, act)
 
 
 def test_an_arrest_is_not_recorded_twice() -> None:
     case = CASE.evolve(state=State.under_consideration, arrest=ARREST)
     with pytest.raises(InvalidTransition) as raised:
-        check(Action.record_arrest, case, Actor(D, OFFICER))
+        LIFECYCLE.check(Action.record_arrest, act_on(case, Actor(D, OFFICER)))
     assert "record-arrest" not in raised.value.extensions["allowed_actions"]
 
 
@@ -283,13 +305,13 @@ def test_a_409_lists_the_actions_a_read_shows(side: Side, roles: frozenset[str])
     refused = CASE.evolve(state=State.refused, disclosed=True)
     with pytest.raises(InvalidTransition) as raised:
         domain.refuse(
-            refused,
-            Actor(side, roles),
-            entry=Entry(id=uuid4(), at=NOW, by="supervisor.mx"),
-            grounds=[ExtraditionRefusalGround.nationality],
-            reasons="Mexican national",
-            deciding_body="Secretaría de Relaciones Exteriores",
-            reference=None,
+            act_on(refused, Actor(side, roles)),
+            RefuseBody(
+                grounds=[ExtraditionRefusalGround.nationality],
+                reasons="Mexican national",
+                deciding_body="Secretaría de Relaciones Exteriores",
+                reference=None,
+            ),
             consultations=[
                 Consultation(
                     topic=ConsultationTopic.before_refusal,
@@ -298,7 +320,6 @@ def test_a_409_lists_the_actions_a_read_shows(side: Side, roles: frozenset[str])
                     requesting_state_heard=True,
                 )
             ],
-            no_consultation_reason=None,
         )
     shown = LIFECYCLE.allowed_actions(refused, side, roles)
     assert shown == ["close"]

@@ -6,26 +6,39 @@ steps recorded by hand, and the deadlines each decision asks for."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
+from pydantic import ValidationError
 
+from contracts import mla as mla_events
 from services.mla import domain
+from services.mla.commands import (
+    AdditionalInformationAnswerBody,
+    AdditionalInformationRequestBody,
+    ExecuteMeasureBody,
+    ExecutionOutcome,
+    ForwardBody,
+    PostponeBody,
+    RefuseBody,
+)
 from services.mla.domain import (
     Action,
     Case,
     DeadlineKind,
-    ExecutionOutcome,
     MeasureRecord,
     MeasureStatus,
     Policy,
     State,
 )
 from shared.casework.case import Authority, PersonFacts
+from shared.casework.dates import Step
 from shared.casework.deadlines import Close, DeadlinePlan, Open, Pause, Resume
 from shared.casework.errors import CaseConflict, InvalidTransition, MissingRole, RuleBroken
+from shared.casework.lifecycle import Act
 from shared.casework.outcome import Outcome
 from shared.casework.parties import Actor
+from shared.casework.schemas import CloseBody, NoteBody, RegisterBody, WithdrawBody
 from shared.casework.state_machine import Side
 from shared.casework.vocabulary import PersonKind, PersonRole, ReceivedVia
 from shared.legal.bases import LegalBasis, LegalBasisKind
@@ -34,6 +47,7 @@ from shared.legal.mla.grounds import RefusalGround
 from shared.legal.mla.request import DualCriminalityRule, Measure, MeasureSought, PersonConcerned
 
 NOW = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)
+BY = "user:test"
 SPAIN = Authority(code="ES-MJ", country="ES", time_zone="Europe/Madrid", accepted_languages=("es",))
 COLOMBIA = Authority(
     code="CO-MJD", country="CO", time_zone="America/Bogota", accepted_languages=("es",)
@@ -129,22 +143,49 @@ def opened(outcome: Outcome[Case]) -> dict[str, DeadlinePlan]:
     return {op.plan.kind: op.plan for op in outcome.deadlines if isinstance(op, Open)}
 
 
-def send(case: Case, actor: Actor = REQUESTING, **changes):
-    arguments = {
-        "now": NOW,
-        "requesting": SPAIN,
-        "requested": COLOMBIA,
-        "translations": [],
-        "policy": Policy(),
-        **changes,
-    }
-    return domain.send(case, actor, **arguments)
+def act_on(
+    case: Case,
+    actor: Actor,
+    *,
+    now: datetime = NOW,
+    when: Step | None = None,
+    requesting: Authority = SPAIN,
+    requested: Authority = COLOMBIA,
+) -> Act[Case]:
+    """The case about to change, as every decision reads it: ``when`` is ``now`` unless
+    a step recorded by hand happened on another day."""
+    return Act(
+        case=case,
+        actor=actor,
+        now=now,
+        when=now if when is None else when,
+        requesting=requesting,
+        requested=requested,
+        by=BY,
+    )
+
+
+def send(
+    case: Case,
+    actor: Actor = REQUESTING,
+    *,
+    requested: Authority = COLOMBIA,
+    translations=(),
+    note: str | None = None,
+):
+    return domain.send(
+        act_on(case, actor, requested=requested),
+        NoteBody(note=note),
+        translations=list(translations),
+        policy=Policy(),
+    )
 
 
 class TestSending:
     def test_a_complete_request_is_sent_with_its_deadlines_on_the_requested_states_calendar(self):
-        outcome = send(DRAFT)
+        outcome = send(DRAFT, note="First request")
         assert outcome.case.state is State.sent
+        assert outcome.reason == "First request"
         assert outcome.case.disclosed and outcome.case.sent_at == NOW
         # The reference is assigned now, its year the requesting authority's.
         assert outcome.reference_time_zone == "Europe/Madrid"
@@ -255,16 +296,12 @@ class TestSending:
 class TestRegistration:
     def test_the_clock_runs_from_the_date_of_receipt(self):
         case = DRAFT.evolve(created_by_side=Side.requested, counterpart_uses_comity=False)
-        outcome = domain.register(
-            case,
-            REQUESTED,
-            now=NOW,
-            received_on=date(2026, 11, 3),
+        body = RegisterBody(
             received_via=ReceivedVia.diplomatic_channel,
+            received_on=date(2026, 11, 3),
             their_reference="PA-1",
-            requested=COLOMBIA,
-            policy=Policy(),
         )
+        outcome = domain.register(act_on(case, REQUESTED), body, policy=Policy())
         assert outcome.case.state is State.received and outcome.case.disclosed
         assert outcome.case.received_on == date(2026, 11, 3)
         assert outcome.case.received_via is ReceivedVia.diplomatic_channel
@@ -273,18 +310,17 @@ class TestRegistration:
         assert event_names(outcome) == ["registered"]
         ack = opened(outcome)[DeadlineKind.acknowledgement]
         assert ack.due.date == date(2026, 11, 18) and ack.calendar.country == "CO"
+        assert outcome.details == {
+            "received_via": "diplomatic_channel",
+            "received_on": "2026-11-03",
+        }
 
     def test_a_date_of_receipt_in_the_future_is_refused(self):
         case = DRAFT.evolve(created_by_side=Side.requested)
         with pytest.raises(RuleBroken) as raised:
             domain.register(
-                case,
-                REQUESTED,
-                now=NOW,
-                received_on=date(2026, 11, 7),
-                received_via=ReceivedVia.email,
-                their_reference=None,
-                requested=COLOMBIA,
+                act_on(case, REQUESTED),
+                RegisterBody(received_via=ReceivedVia.email, received_on=date(2026, 11, 7)),
                 policy=Policy(),
             )
         assert [p for _, p in issues_of(raised)] == ["/received_on"]
@@ -300,16 +336,20 @@ def refuse(
     grounds=(RefusalGround.essential_interests,),
     reasons: str | None = "Security",
     consultations=(),
+    consultation_id: UUID | None = None,
     no_consultation_reason: str | None = None,
     dual_criminality: DualCriminalityRule = DualCriminalityRule.coercive_measures_only,
 ):
-    return domain.refuse(
-        case,
-        actor,
+    body = RefuseBody(
         grounds=list(grounds),
         reasons=reasons,
-        consultations=list(consultations),
+        consultation_id=consultation_id,
         no_consultation_reason=no_consultation_reason,
+    )
+    return domain.refuse(
+        act_on(case, actor),
+        body,
+        consultations=list(consultations),
         dual_criminality=dual_criminality,
     )
 
@@ -373,7 +413,13 @@ class TestRefusal:
             assert refusal.consultation_held is False
             assert refusal.no_consultation_reason == "Consulted by phone"
             assert event_names(outcome) == ["refused"]
+            # The event says what the refusal record says.
+            [emitted] = outcome.events
+            assert emitted.fields.grounds == ["essential_interests"]
+            assert emitted.fields.citations == list(refusal.citations)
+            assert emitted.fields.consultation_held is False
             assert outcome.deadlines == (Close(None, "refused", waived=True),)
+            assert outcome.reason == "Security"
             return
         error = MissingRole if expected == "forbidden" else RuleBroken
         with pytest.raises(error) as raised:
@@ -435,6 +481,11 @@ class TestRefusal:
             refuse(consultations=consultations)
         assert issues_of(raised) == [("consultation-required", "/no_consultation_reason")]
         assert "UNTOC, art. 18(26)" in (raised.value.citation or "")
+
+    def test_a_named_consultation_that_did_not_hear_the_requesting_state_is_pointed_at(self):
+        with pytest.raises(RuleBroken) as raised:
+            refuse(consultations=[consulted(heard=False)], consultation_id=uuid4())
+        assert issues_of(raised) == [("consultation-required", "/consultation_id")]
 
     def test_an_unheard_consultation_still_leaves_the_supervisors_recorded_reason(self):
         outcome = refuse(
@@ -501,18 +552,16 @@ def postpone(
     reasons: str | None = "Ongoing investigation",
     until: date | None = None,
     consultations=(HEARD_ON_POSTPONEMENT,),
+    consultation_id: UUID | None = None,
     no_consultation_reason: str | None = None,
 ):
-    return domain.postpone(
-        case,
-        actor,
-        now=NOW,
+    body = PostponeBody(
         reasons=reasons,
         until=until,
-        consultations=list(consultations),
+        consultation_id=consultation_id,
         no_consultation_reason=no_consultation_reason,
-        requested=COLOMBIA,
     )
+    return domain.postpone(act_on(case, actor), body, consultations=list(consultations))
 
 
 class TestPostponement:
@@ -545,6 +594,14 @@ class TestPostponement:
             postpone(consultations=[consultation])
         assert issues_of(raised) == [("consultation-required", "/no_consultation_reason")]
 
+    def test_a_named_consultation_is_the_field_a_problem_points_at(self):
+        with pytest.raises(RuleBroken) as raised:
+            postpone(
+                consultations=[consulted(ConsultationTopic.before_postponement, heard=False)],
+                consultation_id=uuid4(),
+            )
+        assert issues_of(raised) == [("consultation-required", "/consultation_id")]
+
     def test_a_postponement_remembers_where_to_resume_and_when_it_ends(self):
         case = ACKNOWLEDGED.evolve(state=State.partially_executed)
         outcome = postpone(case, until=date(2026, 12, 1))
@@ -554,10 +611,13 @@ class TestPostponement:
         assert postponement is not None
         assert postponement.until == date(2026, 12, 1) and postponement.consultation_held
         assert event_names(outcome) == ["postponed"]
+        [emitted] = outcome.events
+        assert emitted.fields.postponed_until == date(2026, 12, 1)
+        assert emitted.fields.consultation_held is True
         [end] = [op.plan for op in outcome.deadlines if isinstance(op, Open)]
         assert end.kind == DeadlineKind.postponement_end and end.due.date == date(2026, 12, 1)
         assert end.calendar.country == "CO" and end.citation == "UNTOC, art. 18(25)"
-        back = domain.resume(outcome.case, REQUESTED)
+        back = domain.resume(act_on(outcome.case, REQUESTED), NoteBody())
         assert back.case.state is State.partially_executed and back.case.resume_state is None
         assert event_names(back) == ["resumed"]
         assert back.deadlines == (Close(frozenset({DeadlineKind.postponement_end}), "resumed"),)
@@ -576,6 +636,26 @@ class TestPostponement:
         assert issues_of(raised) == [("validation-error", "/until")]
         assert "UNTOC, art. 18(25)" in (raised.value.citation or "")
 
+    def test_a_postponement_recorded_late_is_judged_on_the_day_it_was_decided(self):
+        # The counterpart postponed on 20 October until 1 November; written down on 6 November.
+        counterpart = Actor(Side.requested, SUPERVISOR, recorded=True)
+        body = PostponeBody(reasons="Ongoing investigation", until=date(2026, 11, 1))
+        outcome = domain.postpone(
+            act_on(ACKNOWLEDGED, counterpart, when=date(2026, 10, 20)),
+            body,
+            consultations=[HEARD_ON_POSTPONEMENT],
+        )
+        [end] = [op.plan for op in outcome.deadlines if isinstance(op, Open)]
+        assert end.due.date == date(2026, 11, 1)
+        assert end.started_at.date() == date(2026, 10, 20)
+        with pytest.raises(RuleBroken) as raised:
+            domain.postpone(
+                act_on(ACKNOWLEDGED, counterpart, when=date(2026, 11, 1)),
+                body,
+                consultations=[HEARD_ON_POSTPONEMENT],
+            )
+        assert issues_of(raised) == [("validation-error", "/until")]
+
     def test_a_case_officer_may_not_postpone(self):
         with pytest.raises(MissingRole):
             postpone(actor=REQUESTED, reasons="x")
@@ -585,13 +665,8 @@ class TestAdditionalInformation:
     def test_asking_pauses_the_requested_clock_and_opens_one_for_the_requesting_side(self):
         case = ACKNOWLEDGED.evolve(state=State.forwarded)
         outcome = domain.request_additional_information(
-            case,
-            REQUESTED,
-            when=NOW,
-            now=NOW,
-            questions="Which branch?",
-            answer_within_days=None,
-            requesting=SPAIN,
+            act_on(case, REQUESTED),
+            AdditionalInformationRequestBody(questions="Which branch?"),
             policy=Policy(additional_information_days=30),
         )
         assert outcome.case.state is State.additional_information_requested
@@ -605,7 +680,7 @@ class TestAdditionalInformation:
         assert plan.calendar.country == "ES" and plan.due.date == date(2026, 12, 7)
         assert plan.citation == "UNTOC, art. 18(16)"
         answered = domain.answer_additional_information(
-            outcome.case, REQUESTING, answer="Branch 12", document_ids=[]
+            act_on(outcome.case, REQUESTING), AdditionalInformationAnswerBody(answer="Branch 12")
         )
         assert answered.case.state is State.forwarded and answered.case.resume_state is None
         assert event_names(answered) == ["additional_information_answered"]
@@ -614,15 +689,23 @@ class TestAdditionalInformation:
         assert isinstance(resume, Resume)
 
 
+def forward(case: Case, actor: Actor, executing: Authority):
+    return domain.forward(
+        act_on(case, actor),
+        ForwardBody(executing_authority=executing.code),
+        executing=executing,
+    )
+
+
 class TestForwarding:
     def test_only_to_an_authority_of_the_requested_state(self):
         with pytest.raises(RuleBroken) as raised:
-            domain.forward(ACKNOWLEDGED, REQUESTED, executing=NETHERLANDS, requested=COLOMBIA)
+            forward(ACKNOWLEDGED, REQUESTED, NETHERLANDS)
         assert raised.value.problem_code == "executing-authority-not-domestic"
         assert [p for _, p in issues_of(raised)] == ["/executing_authority"]
         with pytest.raises(RuleBroken):
-            domain.forward(ACKNOWLEDGED, REQUESTED, executing=COLOMBIA, requested=COLOMBIA)
-        outcome = domain.forward(ACKNOWLEDGED, REQUESTED, executing=PROSECUTORS, requested=COLOMBIA)
+            forward(ACKNOWLEDGED, REQUESTED, COLOMBIA)
+        outcome = forward(ACKNOWLEDGED, REQUESTED, PROSECUTORS)
         changed = {
             name
             for name in Case.model_fields
@@ -635,28 +718,33 @@ class TestForwarding:
 
     def test_the_executing_authority_does_not_forward(self):
         with pytest.raises(InvalidTransition):
-            domain.forward(
+            forward(
                 ACKNOWLEDGED.evolve(state=State.forwarded, executing_authority="CO-FGN"),
                 EXECUTING,
-                executing=PROSECUTORS,
-                requested=COLOMBIA,
+                PROSECUTORS,
             )
 
 
-def execute(case: Case, actor: Actor, measure: MeasureRecord, outcome: ExecutionOutcome, **extra):
-    arguments = {
-        "when": NOW,
-        "now": NOW,
-        "requested": COLOMBIA,
-        "by_authority": "CO-MJD",
-        "measure_id": measure.id,
-        "outcome": outcome,
-        "reasons": None,
-        "conditions": None,
-        "document_ids": [],
-        **extra,
-    }
-    return domain.execute_measure(case, actor, **arguments)
+def execute(
+    case: Case,
+    actor: Actor,
+    measure: MeasureRecord,
+    outcome: ExecutionOutcome,
+    *,
+    when: Step | None = None,
+    by_authority: str = "CO-MJD",
+    reasons: str | None = None,
+    conditions: str | None = None,
+    document_ids=(),
+):
+    body = ExecuteMeasureBody(
+        measure_id=measure.id,
+        outcome=outcome,
+        reasons=reasons,
+        conditions=conditions,
+        document_ids=list(document_ids),
+    )
+    return domain.execute_measure(act_on(case, actor, when=when), body, by_authority=by_authority)
 
 
 def with_status(measure: MeasureRecord, status: MeasureStatus) -> MeasureRecord:
@@ -730,8 +818,19 @@ class TestExecution:
     def test_declining_needs_reasons_and_a_final_measure_stays_final(self):
         case = ACKNOWLEDGED.evolve(measures=(with_status(RECORDS, MeasureStatus.executed), HEARING))
         with pytest.raises(RuleBroken) as raised:
-            execute(case, REQUESTED, HEARING, ExecutionOutcome.declined, reasons=" ")
+            execute(case, REQUESTED, HEARING, ExecutionOutcome.declined, reasons=None)
         assert raised.value.problem_code == "reasons-required"
+        assert issues_of(raised) == [("reasons-required", "/reasons")]
+        # Blank reasons never pass the body; and the domain refuses them all the same.
+        with pytest.raises(ValidationError):
+            ExecuteMeasureBody(
+                measure_id=HEARING.id, outcome=ExecutionOutcome.declined, reasons=" "
+            )
+        blank = ExecuteMeasureBody.model_construct(
+            measure_id=HEARING.id, outcome=ExecutionOutcome.declined, reasons=" "
+        )
+        with pytest.raises(RuleBroken) as raised:
+            domain.execute_measure(act_on(case, REQUESTED), blank, by_authority="CO-MJD")
         assert issues_of(raised) == [("reasons-required", "/reasons")]
         with pytest.raises(CaseConflict) as conflict:
             execute(case, REQUESTED, RECORDS, ExecutionOutcome.partial)
@@ -765,20 +864,23 @@ class TestCounterpartSteps:
         assert "record-counterpart-step" in domain.LIFECYCLE.allowed_actions(
             case, Side.requesting, OFFICER
         )
-        domain.MACHINE.check(
-            Action.record_counterpart_step,
-            state=case.state,
-            side=Side.requesting,
-            roles=OFFICER,
-            case=case,
+        transition = domain.LIFECYCLE.check(
+            Action.record_counterpart_step, act_on(case, REQUESTING)
         )
+        assert transition.action == Action.record_counterpart_step and transition.target is None
         side = case.counterpart_side
         assert side is Side.requested
         assert Action.acknowledge in domain.COUNTERPART_STEPS[side]
         assert Action.withdraw not in domain.COUNTERPART_STEPS[side]
         # The counterpart's step, taken by its side: the machine accepts it.
         recorded = Actor(side, SUPERVISOR, recorded=True)
-        assert domain.acknowledge(case, recorded).case.state is State.acknowledged
+        acknowledged = domain.acknowledge(act_on(case, recorded), NoteBody(note="By letter"))
+        assert acknowledged.case.state is State.acknowledged
+        assert event_names(acknowledged) == ["acknowledged"]
+        assert acknowledged.deadlines == (
+            Close(frozenset({DeadlineKind.acknowledgement}), "acknowledged"),
+        )
+        assert acknowledged.reason == "By letter"
 
     def test_a_recorded_delivery_names_the_side_whose_step_it_was(self):
         case = ACKNOWLEDGED.evolve(counterpart_uses_comity=False)
@@ -818,13 +920,7 @@ class TestCounterpartSteps:
             ACKNOWLEDGED, Side.requesting, OFFICER
         )
         with pytest.raises(InvalidTransition):
-            domain.MACHINE.check(
-                Action.record_counterpart_step,
-                state=ACKNOWLEDGED.state,
-                side=Side.requesting,
-                roles=OFFICER,
-                case=ACKNOWLEDGED,
-            )
+            domain.LIFECYCLE.check(Action.record_counterpart_step, act_on(ACKNOWLEDGED, REQUESTING))
 
     def test_not_by_the_side_that_did_not_create_the_case(self):
         case = ACKNOWLEDGED.evolve(counterpart_uses_comity=False)
@@ -832,10 +928,139 @@ class TestCounterpartSteps:
             case, Side.requested, SUPERVISOR
         )
         with pytest.raises(InvalidTransition):
-            domain.MACHINE.check(
-                Action.record_counterpart_step,
-                state=case.state,
-                side=Side.requested,
-                roles=SUPERVISOR,
-                case=case,
+            domain.LIFECYCLE.check(
+                Action.record_counterpart_step, act_on(case, REQUESTED_SUPERVISOR)
             )
+
+
+class TestTheCheck:
+    def test_the_lifecycle_returns_the_transition_the_actor_may_take(self):
+        transition = domain.LIFECYCLE.check(Action.send, act_on(DRAFT, REQUESTING))
+        assert transition.action == Action.send and transition.target == State.sent
+
+    def test_a_wrong_state_is_a_409_and_a_missing_role_a_403_unless_checked_later(self):
+        with pytest.raises(InvalidTransition):
+            domain.LIFECYCLE.check(Action.send, act_on(ACKNOWLEDGED, REQUESTING))
+        with pytest.raises(MissingRole):
+            domain.LIFECYCLE.check(Action.refuse, act_on(ACKNOWLEDGED, REQUESTED))
+        act = act_on(ACKNOWLEDGED, REQUESTED)
+        assert domain.LIFECYCLE.check(Action.refuse, act, roles_later=True).action == "refuse"
+        with pytest.raises(MissingRole):
+            domain.LIFECYCLE.require_roles(Action.refuse, act)
+
+
+class TestSharingADraft:
+    def test_the_author_shares_it_once_for_prior_consultation(self):
+        outcome = domain.LIFECYCLE.share_draft(
+            act_on(DRAFT, REQUESTING),
+            NoteBody(note="Time-sensitive"),
+            event=mla_events.DRAFT_SHARED,
+        )
+        assert outcome.action == Action.share_draft
+        assert outcome.case.state is State.draft and outcome.case.disclosed
+        assert event_names(outcome) == ["draft_shared"]
+        assert outcome.reason == "Time-sensitive"
+        assert outcome.deadlines == ()
+        assert any("para. 56(c)" in note for note in outcome.notes)
+        with pytest.raises(InvalidTransition):
+            domain.LIFECYCLE.share_draft(
+                act_on(outcome.case, REQUESTING), NoteBody(), event=mla_events.DRAFT_SHARED
+            )
+
+    @pytest.mark.parametrize(
+        ("case", "actor"),
+        [
+            (DRAFT.evolve(counterpart_uses_comity=False), REQUESTING),
+            (DRAFT, REQUESTED),
+            (DRAFT.evolve(state=State.sent, disclosed=True), REQUESTING),
+        ],
+    )
+    def test_not_outside_comity_by_the_other_side_or_once_sent(self, case, actor):
+        with pytest.raises(InvalidTransition):
+            domain.LIFECYCLE.share_draft(
+                act_on(case, actor), NoteBody(), event=mla_events.DRAFT_SHARED
+            )
+
+
+class TestEnding:
+    @pytest.mark.parametrize("state", [State.executed, State.refused, State.withdrawn])
+    @pytest.mark.parametrize("side", [Side.requesting, Side.requested])
+    def test_a_supervisor_of_either_side_closes_a_finished_request(self, state, side):
+        outcome = domain.LIFECYCLE.close(
+            act_on(ACKNOWLEDGED.evolve(state=state), Actor(side, SUPERVISOR)),
+            CloseBody(reason="Done"),
+            event=mla_events.CLOSED,
+        )
+        assert outcome.action == Action.close
+        assert outcome.case.state is State.closed
+        assert event_names(outcome) == ["closed"]
+        assert outcome.deadlines == (Close(None, "closed", waived=True),)
+        assert outcome.reason == "Done"
+
+    def test_closing_needs_a_supervisor_and_a_finished_request(self):
+        with pytest.raises(MissingRole):
+            domain.LIFECYCLE.close(
+                act_on(ACKNOWLEDGED.evolve(state=State.executed), REQUESTED),
+                CloseBody(),
+                event=mla_events.CLOSED,
+            )
+        with pytest.raises(InvalidTransition):
+            domain.LIFECYCLE.close(
+                act_on(ACKNOWLEDGED, REQUESTED_SUPERVISOR), CloseBody(), event=mla_events.CLOSED
+            )
+
+    @pytest.mark.parametrize(
+        "case", [DRAFT, ACKNOWLEDGED, ACKNOWLEDGED.evolve(state=State.postponed)]
+    )
+    def test_the_requesting_side_withdraws_saying_why(self, case):
+        outcome = domain.LIFECYCLE.withdraw(
+            act_on(case, REQUESTING),
+            WithdrawBody(reason="The proceedings ended"),
+            event=mla_events.WITHDRAWN,
+        )
+        assert outcome.action == Action.withdraw
+        assert outcome.case.state is State.withdrawn
+        assert event_names(outcome) == ["withdrawn"]
+        assert outcome.deadlines == (Close(None, "withdrawn", waived=True),)
+        assert outcome.reason == "The proceedings ended"
+
+    def test_a_withdrawal_says_why(self):
+        with pytest.raises(ValidationError):
+            WithdrawBody()
+
+    @pytest.mark.parametrize(
+        ("case", "actor"),
+        [
+            (ACKNOWLEDGED, REQUESTED_SUPERVISOR),
+            (ACKNOWLEDGED.evolve(state=State.executed), REQUESTING),
+            # Only the author withdraws a draft.
+            (DRAFT.evolve(created_by_side=Side.requested), REQUESTING),
+        ],
+    )
+    def test_not_by_the_requested_side_nor_once_finished(self, case, actor):
+        with pytest.raises(InvalidTransition):
+            domain.LIFECYCLE.withdraw(
+                act_on(case, actor), WithdrawBody(reason="x"), event=mla_events.WITHDRAWN
+            )
+
+
+class TestDraftRules:
+    @pytest.mark.parametrize("reason", [None, "", "   "])
+    def test_an_urgent_request_says_why(self, reason):
+        case = DRAFT.evolve(urgent=True, urgency_reason=reason)
+        assert case.is_urgent
+        with pytest.raises(RuleBroken) as raised:
+            domain.LIFECYCLE.check_draft(case)
+        assert [p for _, p in issues_of(raised)] == ["/urgency_reason"]
+
+    def test_the_urgency_rule_is_the_lifecycles_draft_rule(self):
+        assert domain.LIFECYCLE.draft_rules is domain.check_urgency
+        domain.LIFECYCLE.check_draft(DRAFT.evolve(urgent=True, urgency_reason="Custody ends"))
+        domain.LIFECYCLE.check_draft(DRAFT)
+        assert not DRAFT.is_urgent
+
+    def test_a_measure_gets_a_new_id_unless_given_one(self):
+        first = MeasureRecord(measure=Measure.documents_and_records)
+        second = MeasureRecord(measure=Measure.documents_and_records)
+        assert first.id != second.id and first.id.version == 7
+        assert RECORDS.id == MeasureRecord(id=RECORDS.id, measure=RECORDS.measure).id

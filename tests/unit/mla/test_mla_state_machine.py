@@ -10,8 +10,11 @@ from uuid import uuid4
 import pytest
 
 from services.mla import domain
+from services.mla.commands import RefuseBody
 from services.mla.domain import LIFECYCLE, MACHINE, Case, MeasureRecord, State
-from shared.casework.errors import InvalidTransition
+from shared.casework.case import Authority
+from shared.casework.errors import InvalidTransition, MissingRole
+from shared.casework.lifecycle import Act
 from shared.casework.parties import Actor
 from shared.casework.state_machine import Side
 from shared.legal.bases import LegalBasis, LegalBasisKind
@@ -22,6 +25,10 @@ OFFICER = frozenset({"case_officer"})
 SUPERVISOR = frozenset({"supervisor", "case_officer"})
 AUDITOR = frozenset({"auditor"})
 NOW = datetime(2026, 11, 6, 9, 0, tzinfo=UTC)
+SPAIN = Authority(code="ES-MJ", country="ES", time_zone="Europe/Madrid", accepted_languages=("es",))
+COLOMBIA = Authority(
+    code="CO-MJD", country="CO", time_zone="America/Bogota", accepted_languages=("es",)
+)
 
 OUTGOING = Case(
     id=uuid4(),
@@ -40,6 +47,19 @@ OUTGOING = Case(
     measures=(MeasureRecord(id=uuid4(), measure=Measure.documents_and_records, details="x"),),
     language="es",
 )
+
+
+def act_on(case: Case, actor: Actor) -> Act[Case]:
+    return Act(
+        case=case,
+        actor=actor,
+        now=NOW,
+        when=NOW,
+        requesting=SPAIN,
+        requested=COLOMBIA,
+        by="user:test",
+    )
+
 
 R, D, E, L = Side.requesting, Side.requested, Side.executing, Side.liaison
 
@@ -203,13 +223,25 @@ def test_a_409_lists_the_actions_a_read_shows(roles, allowed):
     assert LIFECYCLE.allowed_actions(refused, D, roles) == allowed
     with pytest.raises(InvalidTransition) as raised:
         domain.refuse(
-            refused,
-            Actor(D, roles),
-            grounds=[RefusalGround.essential_interests],
-            reasons="Security",
+            act_on(refused, Actor(D, roles)),
+            RefuseBody(
+                grounds=[RefusalGround.essential_interests],
+                reasons="Security",
+                no_consultation_reason="Urgent",
+            ),
             consultations=[],
-            no_consultation_reason="Urgent",
             dual_criminality=DualCriminalityRule.coercive_measures_only,
         )
     assert raised.value.extensions["allowed_actions"] == allowed
     assert raised.value.extensions["state"] == "refused"
+
+
+@pytest.mark.parametrize(("state", "side", "roles", "changes", "expected"), TABLE)
+def test_the_lifecycle_check_agrees_with_the_allowed_actions(state, side, roles, changes, expected):
+    case = OUTGOING.evolve(state=state, **changes)
+    for action in MACHINE.actions:
+        if action in expected:
+            assert LIFECYCLE.check(action, act_on(case, Actor(side, roles))).action == action
+        else:
+            with pytest.raises((InvalidTransition, MissingRole)):
+                LIFECYCLE.check(action, act_on(case, Actor(side, roles)))

@@ -14,15 +14,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from shared.casework.migration_ops import (
-    case_columns_v1,
-    case_constraints_v1,
-    create_case_indexes_v1,
-    create_casework_tables_v1,
-    create_reference_sequences_v1,
-    drop_case_indexes_v1,
-    drop_casework_tables_v1,
-)
+from shared.casework import migration_ops as casework
 from shared.migration_ops import create_kernel_tables_v1, drop_kernel_tables_v1
 
 revision: str = "e0028a237bf7"
@@ -37,11 +29,11 @@ LATER = "executing_authority"
 
 def upgrade() -> None:
     create_kernel_tables_v1()
-    create_casework_tables_v1()
-    create_reference_sequences_v1("extradition_reference_sequences")
+    casework.create_casework_tables_v1()
+    casework.create_reference_sequences_v1("extradition_reference_sequences")
     op.create_table(
         "extradition_requests",
-        *(c for c in case_columns_v1() if c.name != LATER),
+        *(c for c in casework.case_columns_v1() if c.name != LATER),
         sa.Column(
             "requested_time_zone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
         ),
@@ -62,14 +54,14 @@ def upgrade() -> None:
         sa.Column("decisions", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("surrender", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
         sa.Column("speciality_requests", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        *case_constraints_v1("extradition_requests"),
+        *casework.case_constraints_v1("extradition_requests"),
     )
-    create_case_indexes_v1("extradition_requests", without=(LATER,))
+    casework.create_case_indexes_v1("extradition_requests", without=(LATER,))
 
 
 def downgrade() -> None:
-    drop_case_indexes_v1("extradition_requests", without=(LATER,))
+    casework.drop_case_indexes_v1("extradition_requests", without=(LATER,))
     op.drop_table("extradition_requests")
     op.drop_table("extradition_reference_sequences")
-    drop_casework_tables_v1()
+    casework.drop_casework_tables_v1()
     drop_kernel_tables_v1()

@@ -13,15 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from shared.casework.migration_ops import (
-    case_columns_v1,
-    case_constraints_v1,
-    create_case_indexes_v1,
-    create_casework_tables_v1,
-    create_reference_sequences_v1,
-    drop_case_indexes_v1,
-    drop_casework_tables_v1,
-)
+from shared.casework import migration_ops as casework
 from shared.migration_ops import create_kernel_tables_v1, drop_kernel_tables_v1
 
 revision: str = "a53f1affc8c6"
@@ -32,11 +24,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     create_kernel_tables_v1()
-    create_casework_tables_v1()
-    create_reference_sequences_v1("mla_reference_sequences")
+    casework.create_casework_tables_v1()
+    casework.create_reference_sequences_v1("mla_reference_sequences")
     op.create_table(
         "mla_requests",
-        *case_columns_v1(),
+        *casework.case_columns_v1(),
         sa.Column("legal_bases", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("measures", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("investigation_subject", sa.Text(), nullable=True),
@@ -52,9 +44,9 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=2), nullable=False),
         sa.Column("resume_state", sa.String(length=48), nullable=True),
         sa.Column("decisions", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        *case_constraints_v1("mla_requests"),
+        *casework.case_constraints_v1("mla_requests"),
     )
-    create_case_indexes_v1("mla_requests")
+    casework.create_case_indexes_v1("mla_requests")
     op.create_index(
         "ix_mla_requests_measures",
         "mla_requests",
@@ -66,8 +58,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_mla_requests_measures", table_name="mla_requests", postgresql_using="gin")
-    drop_case_indexes_v1("mla_requests")
+    casework.drop_case_indexes_v1("mla_requests")
     op.drop_table("mla_requests")
     op.drop_table("mla_reference_sequences")
-    drop_casework_tables_v1()
+    casework.drop_casework_tables_v1()
     drop_kernel_tables_v1()
