@@ -1,8 +1,9 @@
 """The extradition domain, pure: the case, the state machine, and one decision function
 per transition (docs/domain.md "Extradition"; Plan of Action paras. 52-54).
 
-Each function takes the case, the actor, ``now`` and the facts it needs (the
-authorities' calendars, the case's deadlines and consultations, the requested
+Each function takes the act (the case, the actor, ``now``, the case's two authorities
+and their calendars), the action's body (:mod:`services.extradition.commands`) and
+the other facts it needs (the case's deadlines and consultations, the requested
 State's profile), checks the state machine and the rules of law of
 :mod:`shared.legal.extradition`, :mod:`shared.legal.dual_criminality` and
 :mod:`shared.legal.consultation`, and returns an

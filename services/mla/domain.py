@@ -1,9 +1,10 @@
 """The MLA domain, pure (docs/architecture.md "Legal rules live in pure code").
 
-One function per transition: it takes the case, the actor, ``now`` (or the day a
-step recorded by hand happened) and the facts it needs (authorities from the
-directory, the attached translations, the consultations, the policy's figures),
-checks the state machine and the rules of law, and returns an
+One function per transition: it takes the act (the case, the actor, ``now``, the day
+a step recorded by hand happened, the case's two authorities), the action's body
+(:mod:`services.mla.commands`) and the other facts it needs (the attached
+translations, the consultations, the policy's figures), checks the state machine
+and the rules of law, and returns an
 :class:`~shared.casework.outcome.Outcome`: the case as it is afterwards, the events
 to emit, what to do with the deadlines, and the reasons with their citations. It
 never reads the clock, the database or the network; a broken rule raises a

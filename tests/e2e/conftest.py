@@ -1,5 +1,5 @@
 """Every app the flows need, and the gateway in front of them, in one event loop
-(DESIGN.md "Running it"): the directory (seeded; it answers lookups on the test
+(docs/architecture.md "Running it"): the directory (seeded; it answers lookups on the test
 NATS), the MLA and extradition services (started as every integration test starts
 them: tests/integration/apps.py) and the gateway, whose HTTP transports reach the apps
 in-process. One fixed clock drives them all."""
