@@ -18,31 +18,20 @@ against it too, and the isolation module fails until each of its endpoints has a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
-from nats.js import JetStreamContext
 
 from shared.clock import FixedClock
-from shared.db import Database
-from shared.servers import NatsServer
 from shared.testing.fixtures import MigratedDatabases
 from tests.integration.apps import (
-    START,
-    AuditEntries,
-    audit_reader,
     case_service,
-    http_client,
-    jetstream,
-    seeded_directory,
 )
 from tests.integration.casework.conformance import CaseServiceUnderTest
 from tests.integration.extradition.conformance import EXTRADITION
 from tests.integration.mla.conformance import MLA
-from tests.integration.mla.helpers import Api
 
 SERVICES: list[CaseServiceUnderTest] = [MLA, EXTRADITION]
 
@@ -52,19 +41,6 @@ def service(request: pytest.FixtureRequest) -> CaseServiceUnderTest:
     """The case service under test (each module runs once per service)."""
     descriptor: CaseServiceUnderTest = request.param
     return descriptor
-
-
-@pytest.fixture(scope="module")
-def clock() -> FixedClock:
-    return FixedClock(START)
-
-
-@pytest.fixture(scope="module")
-async def directory_app(
-    migrated_databases: MigratedDatabases, service_env: dict[str, object], clock: FixedClock
-) -> AsyncIterator[FastAPI]:
-    async with seeded_directory(migrated_databases, service_env, clock) as app:
-        yield app
 
 
 @pytest.fixture(scope="module")
@@ -84,33 +60,3 @@ def openapi(case_app: FastAPI) -> dict[str, Any]:
     """The service's OpenAPI document, as it serves it."""
     document: dict[str, Any] = case_app.openapi()
     return document
-
-
-@pytest.fixture
-async def client(
-    case_app: FastAPI, service: CaseServiceUnderTest
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(case_app, f"http://{service.name}.test") as c:
-        yield c
-
-
-@pytest.fixture
-def api(client: httpx.AsyncClient, token_for: Callable[[str], Awaitable[str]]) -> Api:
-    return Api(client, token_for)
-
-
-@pytest.fixture
-def database(case_app: FastAPI) -> Database:
-    db: Database = case_app.state.database
-    return db
-
-
-@pytest.fixture
-def audit_entries(database: Database) -> AuditEntries:
-    return audit_reader(database)
-
-
-@pytest.fixture
-async def js(provisioned_nats: NatsServer) -> AsyncIterator[JetStreamContext]:
-    async with jetstream(provisioned_nats) as context:
-        yield context

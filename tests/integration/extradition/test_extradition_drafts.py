@@ -33,7 +33,7 @@ async def _audited(app: FastAPI, request_id: str, action: str) -> list[AuditEntr
 
 
 class TestEditingADraft:
-    async def test_the_author_edits_with_if_match(self, api: Api, extradition_app: FastAPI) -> None:
+    async def test_the_author_edits_with_if_match(self, api: Api, case_app: FastAPI) -> None:
         draft = await _draft(api)
         path = f"/v1/requests/{draft['id']}"
         missing = await api.patch("us.officer", path, {"summary_of_facts": "x"})
@@ -61,7 +61,7 @@ class TestEditingADraft:
         history = (await api.get("us.officer", f"{path}/history")).json()["items"]
         edit = [h for h in history if h["action"] == "edit"]
         assert len(edit) == 1 and edit[0]["from_state"] == edit[0]["to_state"] == "draft"
-        [entry] = await _audited(extradition_app, draft["id"], "extradition.request.edit")
+        [entry] = await _audited(case_app, draft["id"], "extradition.request.edit")
         assert entry.details["fields"] == ["interpol_notice", "offences", "summary_of_facts"]
 
     async def test_the_requested_authority_and_the_sentence_are_checked(self, api: Api) -> None:

@@ -1,47 +1,21 @@
-"""The MLA service on a migrated database, with the directory app seeded in the same event
-loop so that its lookup responder answers on the test NATS (one pair per test module;
-tests/integration/apps.py starts them)."""
+"""The MLA service on a migrated database, as ``case_app``: the fixtures around it
+(the seeded directory, the client, the API of the demo users, the database, the audit
+log, JetStream) are those of every case service (tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from fastapi import FastAPI
-from nats.js import JetStreamContext
 
 from shared.clock import FixedClock
-from shared.db import Database
-from shared.servers import NatsServer
 from shared.testing.fixtures import MigratedDatabases
-from tests.integration.apps import (
-    START,
-    AuditEntries,
-    audit_reader,
-    case_service,
-    http_client,
-    jetstream,
-    seeded_directory,
-)
-from tests.integration.mla.helpers import Api
+from tests.integration.apps import case_service
 
 
 @pytest.fixture(scope="module")
-def clock() -> FixedClock:
-    return FixedClock(START)
-
-
-@pytest.fixture(scope="module")
-async def directory_app(
-    migrated_databases: MigratedDatabases, service_env: dict[str, object], clock: FixedClock
-) -> AsyncIterator[FastAPI]:
-    async with seeded_directory(migrated_databases, service_env, clock) as app:
-        yield app
-
-
-@pytest.fixture(scope="module")
-async def mla_app(
+async def case_app(
     directory_app: FastAPI,
     migrated_databases: MigratedDatabases,
     service_env: dict[str, object],
@@ -49,31 +23,3 @@ async def mla_app(
 ) -> AsyncIterator[FastAPI]:
     async with case_service("services.mla.app", migrated_databases, service_env, clock) as app:
         yield app
-
-
-@pytest.fixture
-async def client(mla_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with http_client(mla_app, "http://mla.test") as c:
-        yield c
-
-
-@pytest.fixture
-def api(client: httpx.AsyncClient, token_for: Callable[[str], Awaitable[str]]) -> Api:
-    return Api(client, token_for)
-
-
-@pytest.fixture
-def database(mla_app: FastAPI) -> Database:
-    db: Database = mla_app.state.database
-    return db
-
-
-@pytest.fixture
-def audit_entries(database: Database) -> AuditEntries:
-    return audit_reader(database)
-
-
-@pytest.fixture
-async def js(provisioned_nats: NatsServer) -> AsyncIterator[JetStreamContext]:
-    async with jetstream(provisioned_nats) as context:
-        yield context
