@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format contracts up down clean
+.PHONY: install run test fuzz lint format contracts up down clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# Schemathesis at length against every service (docs/decisions/0014-fuzzing-with-schemathesis.md);
+# `make test` runs the short profile of the same tests.
+fuzz: $(STAMP)
+	COMITY_FUZZ_PROFILE=long $(BIN)/pytest tests/fuzz
 
 contracts: $(STAMP)
 	$(BIN)/python -m contracts.generate

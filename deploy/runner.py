@@ -7,8 +7,17 @@ wheel unless ``COMITY_DATABASE_URL`` names one; start the Keycloak stand-in;
 migrate and seed; start every service, then the gateway, each as
 ``python -m deploy.cli serve <part>``, and wait until each answers ``/readyz``.
 Then print the URL, the demo sign-ins and a curl example, and watch: Ctrl-C or
-SIGTERM stops everything in reverse order; a part that dies stops everything
-and names its log.
+SIGTERM stops everything in reverse order.
+
+A service or the gateway that dies is named in the terminal with its exit code or
+signal and its log, started again after a backoff (0.5 s, doubling, at most 5 s) and
+announced once it answers ``/readyz`` again, so one crash does not end the
+session. One that keeps crashing (a sixth crash within 60 s, see
+:class:`RestartPolicy`) stops everything and names its log. The infrastructure
+is not restarted: if NATS or the Keycloak stand-in dies, everything stops and
+names its log (a new stand-in would have new signing keys, so no token in use
+would pass). PostgreSQL is detached by ``pg_ctl`` and not watched; while it is
+away the services answer ``/readyz`` with 503.
 
 State lives in ``COMITY_STATE_DIR`` (default ``.comity``): ``postgres/``,
 ``nats/`` and ``logs/<part>.log``. Ports can be moved with ``COMITY_<PART>_PORT``,
@@ -30,8 +39,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn
@@ -52,6 +62,12 @@ READY_TIMEOUT_SECONDS = 60.0
 SETUP_TIMEOUT_SECONDS = 300.0
 STOP_TIMEOUT_SECONDS = 10.0
 WATCH_INTERVAL_SECONDS = 0.5
+# A crashed service or gateway waits 0.5 s, 1 s, 2 s, 4 s, 5 s before each restart; a sixth
+# crash within a minute means it keeps crashing (RestartPolicy).
+RESTARTS_PER_WINDOW = 5
+RESTART_WINDOW_SECONDS = 60.0
+FIRST_RESTART_DELAY_SECONDS = 0.5
+MAX_RESTART_DELAY_SECONDS = 5.0
 DEMO_PASSWORD = "comity-demo"
 DEMO_USER = "es.officer"
 NATS_PASSWORDS = {
@@ -61,6 +77,14 @@ NATS_PASSWORDS = {
 
 class PartFailed(Exception):
     """A part could not start, or stopped: the message says which, and where its log is."""
+
+
+class PartStopped(PartFailed):
+    """A part's process exited; while watching, a service or the gateway is restarted."""
+
+    def __init__(self, message: str, status: str) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Interrupted(Exception):
@@ -155,6 +179,9 @@ class Plan:
     def logs(self) -> Path:
         return self.state_dir / "logs"
 
+    def log_of(self, name: str) -> Path:
+        return self.logs / f"{name}.log"
+
     @property
     def keycloak_url(self) -> str:
         return f"http://{HOST}:{self.standin_port}"
@@ -193,7 +220,45 @@ def port_problems(plan: Plan) -> list[str]:
     ]
 
 
+# --- restarts --------------------------------------------------------------------------------
+
+
+@dataclass
+class RestartPolicy:
+    """One part's recent crashes: how long to wait before restarting it, or that it keeps
+    crashing. Pure, so the policy is tested without processes."""
+
+    restarts_per_window: int = RESTARTS_PER_WINDOW
+    window_seconds: float = RESTART_WINDOW_SECONDS
+    first_delay_seconds: float = FIRST_RESTART_DELAY_SECONDS
+    max_delay_seconds: float = MAX_RESTART_DELAY_SECONDS
+    crashes: deque[float] = field(default_factory=deque)
+
+    def delay_after_crash(self, now: float) -> float | None:
+        """Seconds to wait before restarting after a crash at ``now`` (monotonic), or None
+        when the crashes within the window exceed the restarts allowed.
+
+        Crashes older than the window are forgotten, so a part that stayed up that long is
+        restarted after the first delay again.
+        """
+        self.crashes.append(now)
+        while now - self.crashes[0] >= self.window_seconds:
+            self.crashes.popleft()
+        recent = len(self.crashes)
+        if recent > self.restarts_per_window:
+            return None
+        return min(self.first_delay_seconds * 2.0 ** (recent - 1), self.max_delay_seconds)
+
+
 # --- child processes -------------------------------------------------------------------------
+
+
+def _exit_status(code: int) -> str:
+    """``Popen.returncode`` in words: a negative one is the signal that ended the process."""
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
 
 
 @dataclass
@@ -205,9 +270,10 @@ class Child:
     def check_alive(self) -> None:
         code = self.process.poll()
         if code is not None:
-            raise PartFailed(
-                f"{self.name} stopped unexpectedly (exit code {code}); "
-                f"its log is {_shown(self.log)}"
+            status = _exit_status(code)
+            raise PartStopped(
+                f"{self.name} stopped unexpectedly ({status}); its log is {_shown(self.log)}",
+                status,
             )
 
     def stop(self) -> None:
@@ -222,10 +288,19 @@ class Child:
 
 def _open_log(plan: Plan, name: str) -> Path:
     """The part's log file, with a line that marks where this run begins."""
-    log = plan.logs / f"{name}.log"
+    log = plan.log_of(name)
     with log.open("a", encoding="utf-8") as file:
         file.write(f"--- comity run, {time.strftime('%Y-%m-%d %H:%M:%S %z')} ---\n")
     return log
+
+
+@dataclass
+class Served:
+    """A service or the gateway, with what it takes to start it again after a crash."""
+
+    part: catalog.Part
+    env: dict[str, str]
+    restarts: RestartPolicy = field(default_factory=RestartPolicy)
 
 
 class Runner:
@@ -235,6 +310,7 @@ class Runner:
         self.plan = plan
         self.stack = stack
         self.watched: list[Child] = []
+        self.served: dict[str, Served] = {}
 
     def start(self) -> None:
         self.plan.logs.mkdir(parents=True, exist_ok=True)
@@ -250,17 +326,51 @@ class Runner:
         _say(f"comity: Keycloak stand-in on {self.plan.keycloak_url}")
         services = [self._serve(part, env) for part in catalog.SERVICES]
         for part, child in zip(catalog.SERVICES, services, strict=True):
-            self._wait_ready(child, f"{self.plan.url_of(part)}/readyz")
+            self._wait_ready(child, self._readyz(part))
             _say(f"comity: {part.name} on {self.plan.url_of(part)}")
         gateway = self._serve(catalog.GATEWAY, env)
-        self._wait_ready(gateway, f"{self.plan.url_of(catalog.GATEWAY)}/readyz")
+        self._wait_ready(gateway, self._readyz(catalog.GATEWAY))
 
     def watch(self) -> NoReturn:
-        """Until a part stops (:class:`PartFailed`) or the runner is :class:`Interrupted`."""
+        """Restart a service or the gateway that stops, until one keeps crashing or anything
+        else stops (:class:`PartFailed`) or the runner is :class:`Interrupted`."""
         while True:
             for child in self.watched:
-                child.check_alive()
+                try:
+                    child.check_alive()
+                except PartStopped as stopped:
+                    served = self.served.get(child.name)
+                    if served is None:
+                        raise
+                    self._restart(child, served, stopped.status)
             time.sleep(WATCH_INTERVAL_SECONDS)
+
+    def _restart(self, child: Child, served: Served, status: str) -> None:
+        """Start ``child`` again after its backoff until it answers ``/readyz``; a start that
+        dies before that counts as one more crash."""
+        while True:
+            delay = served.restarts.delay_after_crash(time.monotonic())
+            if delay is None:
+                raise PartFailed(
+                    f"{child.name} keeps crashing ({status}, more than "
+                    f"{served.restarts.restarts_per_window} restarts within "
+                    f"{served.restarts.window_seconds:.0f} s); its log is {_shown(child.log)}"
+                )
+            _say(
+                f"comity: {child.name} crashed ({status}); restarting in {delay:g} s; "
+                f"its log is {_shown(child.log)}"
+            )
+            time.sleep(delay)
+            # Not cut between the start and the assignment: child.stop must see the process.
+            with _interrupts_deferred():
+                child.process = self._launch(child.name, self._serve_args(served.part), served.env)
+            try:
+                self._wait_ready(child, self._readyz(served.part))
+            except PartStopped as stopped:
+                status = stopped.status
+                continue
+            _say(f"comity: {child.name} is back on {self.plan.url_of(served.part)}")
+            return
 
     def _start_nats(self) -> str:
         log = _open_log(self.plan, "nats")
@@ -338,10 +448,10 @@ class Runner:
             )
         }
 
-    def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Child:
-        log = _open_log(self.plan, name)
-        with log.open("ab") as output:
-            process = subprocess.Popen(
+    def _launch(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """``python <args>`` in a process group of its own, writing to the part's log."""
+        with _open_log(self.plan, name).open("ab") as output:
+            return subprocess.Popen(
                 [sys.executable, *args],
                 stdout=output,
                 stderr=subprocess.STDOUT,
@@ -349,13 +459,23 @@ class Runner:
                 env=env,
                 process_group=0,
             )
-        child = Child(name, process, log)
+
+    def _spawn(self, name: str, args: list[str], env: dict[str, str]) -> Child:
+        child = Child(name, self._launch(name, args, env), self.plan.log_of(name))
         self.stack.callback(child.stop)
         self.watched.append(child)
         return child
 
     def _serve(self, part: catalog.Part, env: dict[str, str]) -> Child:
-        return self._spawn(part.name, ["-m", "deploy.cli", "serve", part.name], env)
+        self.served[part.name] = Served(part, env)
+        return self._spawn(part.name, self._serve_args(part), env)
+
+    @staticmethod
+    def _serve_args(part: catalog.Part) -> list[str]:
+        return ["-m", "deploy.cli", "serve", part.name]
+
+    def _readyz(self, part: catalog.Part) -> str:
+        return f"{self.plan.url_of(part)}/readyz"
 
     def _setup(self, env: dict[str, str]) -> None:
         """``comity migrate``, ``seed`` and ``events provision``, as an operator (and compose)

@@ -17,6 +17,7 @@ import asyncio
 from collections.abc import Mapping
 from functools import partial
 from types import TracebackType
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Depends, Request, Response
@@ -24,6 +25,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from shared.auth import current_principal
 from shared.correlation import HEADER as CORRELATION_HEADER
 from shared.correlation import current_correlation_id
+from shared.edge import MAX_ANY_BODY_BYTES, body_limit
 from shared.observability import ReadinessCheck
 from shared.problems import GatewayTimeout, NotFound, ServiceUnavailable
 
@@ -107,16 +109,17 @@ class Upstreams:
         client = self.clients.get(service)
         if client is None:
             raise NotFound(f"There is no service called {service!r}")
-        headers = {
-            name: value
-            for name in FORWARDED_REQUEST_HEADERS
-            if (value := request.headers.get(name)) is not None
-        }
+        # The bytes as received: a value that is not ASCII is the service's to judge.
+        headers = [
+            (name, value)
+            for name, value in request.headers.raw
+            if name.decode("latin-1").lower() in FORWARDED_REQUEST_HEADERS
+        ]
         if (correlation_id := current_correlation_id()) is not None:
-            headers[CORRELATION_HEADER] = correlation_id
+            headers.append((CORRELATION_HEADER.encode(), correlation_id.encode()))
         outgoing = client.build_request(
             request.method,
-            httpx.URL(path=f"/{path}", query=request.url.query.encode("latin-1") or None),
+            httpx.URL(path=upstream_path(path), query=request.url.query.encode("latin-1") or None),
             headers=headers,
             content=await request.body() or None,
         )
@@ -143,6 +146,20 @@ class Upstreams:
         )
 
 
+def upstream_path(path: str) -> str:
+    """The path on the service: the segments after ``/api/<service>``, without empty
+    ones, each quoted again. Whatever follows ``//`` is a path on the service, never a
+    host; a ``.`` or ``..`` segment is refused (404), so no path climbs out."""
+    segments = [segment for segment in path.split("/") if segment]
+    if any(segment in (".", "..") for segment in segments):
+        raise NotFound("No such path")
+    return "/" + "/".join(quote(segment, safe=_PATH_SAFE) for segment in segments)
+
+
+# RFC 3986 pchar besides unreserved characters (which quote() never encodes).
+_PATH_SAFE = "!$&'()*+,;=:@"
+
+
 async def _service_ready(client: httpx.AsyncClient) -> None:
     answer = await client.get("/readyz")
     if answer.status_code != 200:
@@ -158,6 +175,7 @@ router = APIRouter()
     methods=METHODS,
     dependencies=[Depends(current_principal)],
     include_in_schema=False,
+    openapi_extra=body_limit(MAX_ANY_BODY_BYTES),
 )
 async def forward(service: str, path: str, request: Request) -> Response:
     upstreams: Upstreams = request.app.state.upstreams

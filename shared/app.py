@@ -13,15 +13,16 @@ from datetime import timedelta
 from typing import Protocol
 
 import httpx
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
-from shared import problems
+from shared import openapi, problems
 from shared.auth import AuthSettings, TokenValidator
 from shared.bus import Bus
 from shared.clock import Clock, SystemClock
 from shared.correlation import CorrelationIdMiddleware
 from shared.db import Database, database_url
 from shared.directory_client import directory_lifespan
+from shared.edge import EdgeMiddleware, screen_request
 from shared.observability import MetricsMiddleware, health_router
 from shared.outbox import OutboxRelay, fault_from_environment
 from shared.settings import CaseServiceSettings, ServiceSettings
@@ -100,11 +101,13 @@ def create_service_app(
         version="1",
         lifespan=kernel_lifespan,
         openapi_url="/openapi.json",
-        responses=problems.responses(problems.Unauthorized, problems.UnprocessableContent),
+        dependencies=[Depends(screen_request)],
     )
     app.state.settings = settings
     app.state.clock = clock or SystemClock(timedelta(seconds=settings.clock_offset_seconds))
     problems.install(app)
+    openapi.install(app)
+    app.add_middleware(EdgeMiddleware, limits=settings.limits)
     app.add_middleware(MetricsMiddleware, service=settings.service)
     app.add_middleware(CorrelationIdMiddleware)
     app.include_router(health_router())

@@ -83,13 +83,24 @@ async def drop_database(server_url: str, database: str) -> None:
         await connection.close()
 
 
+# A server that does not answer is given up on in seconds, not asyncpg's minute, and a
+# request waits as long for a connection of the pool (docs/limits.md): then 503.
+CONNECT_TIMEOUT_SECONDS = 5.0
+POOL_TIMEOUT_SECONDS = 10.0
+
+
 class Database:
     """The engine and session factory of one service database."""
 
     def __init__(self, url: URL | str, *, pool_size: int = 5) -> None:
         self.url = make_url(url) if isinstance(url, str) else url
         self.engine: AsyncEngine = create_async_engine(
-            self.url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
+            self.url,
+            pool_size=pool_size,
+            max_overflow=10,
+            pool_pre_ping=True,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 

@@ -1,8 +1,11 @@
-"""HTTP conventions every service shares: ``ETag``/``If-Match`` and ``Idempotency-Key``.
+"""HTTP conventions every service shares: ``ETag``/``If-Match``, ``Idempotency-Key``
+and files served as attachments.
 
 Optimistic concurrency (docs/architecture.md "Data"): every case row has a ``version``; a
 read answers ``ETag: "<version>"`` and an update needs ``If-Match`` with it
-(missing: 428; stale: 412), so two officers never overwrite each other.
+(missing: 428; stale: 412), so two officers never overwrite each other. The
+comparison is the strong one (RFC 9110 section 13.1.1): a weak ETag ``W/"1"`` never
+matches, since this API issues none.
 
 Idempotent creation: a ``POST`` with ``Idempotency-Key`` is remembered for the
 user and the resource (the method and the path) for 24 hours; a retry gets the first
@@ -17,10 +20,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import DateTime, Index, delete, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Column, Field, col
@@ -30,7 +34,7 @@ from shared.clock import Clock
 from shared.db import KernelTable, SessionDep
 from shared.problems import PreconditionFailed, PreconditionRequired, UnprocessableContent
 
-_ETAG = re.compile(r'^\s*(?:W/)?"(\d+)"\s*$')
+_ETAG = re.compile(r'^\s*"(\d+)"\s*$')
 
 
 def etag(version: int) -> str:
@@ -205,3 +209,53 @@ class Idempotency:
 
 
 IdempotencyDep = Annotated[Idempotency, Depends()]
+
+
+# The media types a file is served as when it was declared so; any other is served as
+# application/octet-stream, so that no upload is ever rendered as a page or a script.
+SERVED_MEDIA_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/zip",
+        "text/plain",
+        "text/csv",
+        "image/png",
+        "image/jpeg",
+        "image/tiff",
+        "audio/mpeg",
+        "video/mp4",
+    }
+)
+FALLBACK_MEDIA_TYPE = "application/octet-stream"
+# RFC 8187 attr-char besides letters, digits and "-._~" (which quote() never encodes).
+_ATTR_CHAR = "!#$&+^`|"
+
+
+def served_media_type(declared: str) -> str:
+    """The media type a file declared as ``declared`` is served as."""
+    essence = declared.split(";", 1)[0].strip().lower()
+    return declared if essence in SERVED_MEDIA_TYPES else FALLBACK_MEDIA_TYPE
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the name as given in ``filename*`` (RFC 8187, UTF-8) and an
+    ASCII ``filename`` for older clients (RFC 6266 section 4.3): whatever the name
+    holds, the header is plain ASCII and one line."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    encoded = quote(filename, safe=_ATTR_CHAR)
+    return f"attachment; filename=\"{fallback or 'download'}\"; filename*=UTF-8''{encoded}"
+
+
+def attachment(content: bytes | str, *, filename: str, media_type: str) -> Response:
+    """A file to download, never to display: an attachment of a served media type."""
+    return Response(
+        content,
+        media_type=served_media_type(media_type),
+        headers={"Content-Disposition": content_disposition(filename)},
+    )

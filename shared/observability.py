@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # A readiness check raises when its dependency is not usable.
@@ -67,6 +68,13 @@ async def _run_check(check: ReadinessCheck) -> str:
     return "ok"
 
 
+class Readiness(BaseModel):
+    """The answer of ``/readyz``: ``ready`` or ``unavailable``, and each check's result."""
+
+    status: str
+    checks: dict[str, str]
+
+
 def health_router() -> APIRouter:
     """Readiness checks are read from ``app.state.readiness_checks`` (name -> check)."""
     router = APIRouter(tags=["operations"])
@@ -75,7 +83,11 @@ def health_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz")
+    @router.get(
+        "/readyz",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "A dependency is not ready"}},
+    )
     async def readyz(request: Request) -> JSONResponse:
         checks: dict[str, ReadinessCheck] = request.app.state.readiness_checks
         names = list(checks)

@@ -2,8 +2,9 @@
 
 A cursor is URL-safe base64 of a small JSON document naming the order it was made
 for and the sort key of the last item served; the next page starts after it. A
-cursor that was tampered with, or made for another order, is a 422 naming the
-``cursor`` parameter.
+cursor that was tampered with, or made for another order, is a 422 ``invalid-cursor``
+naming the ``cursor`` parameter: the document can say what a cursor looks like (URL-safe
+base64), not which ones this API issued, so such a cursor breaks no constraint.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ MAX_LIMIT = 200
 
 # The query parameters of every list.
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size; at most {MAX_LIMIT}.")]
-Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page; opaque.")]
+Cursor = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        pattern="^[A-Za-z0-9_-]+$",
+        description="`next_cursor` of the previous page; opaque.",
+    ),
+]
 
 
 def encode_cursor(order: str, key: list[str | int]) -> str:
@@ -33,6 +41,7 @@ def encode_cursor(order: str, key: list[str | int]) -> str:
 def invalid_cursor(detail: str = "not a cursor this API issued") -> UnprocessableContent:
     return UnprocessableContent(
         f"Invalid value for /cursor: {detail}",
+        code="invalid-cursor",
         errors=[FieldError(pointer="/cursor", location="query", detail=detail)],
     )
 

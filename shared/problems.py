@@ -2,26 +2,33 @@
 
 A problem is raised as a :class:`Problem` (or a subclass) anywhere below a
 route; :func:`install` renders it, and request validation errors, unknown
-routes and real faults, as ``application/problem+json`` with ``type``,
-``title``, ``status``, ``detail``, ``instance``, ``code``, ``errors[]`` and
-``correlation_id``. Every code is documented in ``docs/problems.md``.
+routes and an unreachable database, as ``application/problem+json`` with
+``type``, ``title``, ``status``, ``detail``, ``instance``, ``code``,
+``errors[]`` and ``correlation_id`` (a real fault is rendered by
+:mod:`shared.edge`). Every code is documented in ``docs/problems.md``.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+import asyncpg
+import sqlalchemy.exc
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from shared.auth import Forbidden, Unauthenticated
 from shared.casework import errors as case_errors
 from shared.correlation import current_correlation_id
+from shared.wire import RULE
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -131,12 +138,34 @@ class UnprocessableContent(Problem):
     status, code, title = 422, "validation-error", "The request breaks a rule"
 
 
+# A request that fits its document but breaks a rule the document cannot state.
+RULE_BROKEN = "rule-broken"
+
+
+class ContentTooLarge(Problem):
+    status, code, title = 413, "content-too-large", "The request body is too large"
+
+
+class UriTooLong(Problem):
+    status, code, title = 414, "uri-too-long", "The URL is too long"
+
+
 class PreconditionRequired(Problem):
     status, code, title = 428, "if-match-required", "If-Match is required"
 
 
+class HeaderFieldsTooLarge(Problem):
+    status, code, title = 431, "header-fields-too-large", "The header fields are too large"
+
+
 class ServiceUnavailable(Problem):
     status, code, title = 503, "service-unavailable", "A dependency is unavailable"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The service's database cannot be reached: nothing was changed, try again."""
+
+    code, title = "database-unavailable", "The database is unavailable"
 
 
 class GatewayTimeout(Problem):
@@ -167,7 +196,10 @@ _BY_STATUS: dict[int, type[Problem]] = {
         Conflict,
         PreconditionFailed,
         UnprocessableContent,
+        ContentTooLarge,
+        UriTooLong,
         PreconditionRequired,
+        HeaderFieldsTooLarge,
         ServiceUnavailable,
         GatewayTimeout,
     )
@@ -239,6 +271,9 @@ def validation_problem(error: ValidationError, *, location: str = "body") -> Unp
 
 
 def _summary(errors: Sequence[FieldError]) -> str:
+    """The detail of a validation problem: the reason itself when there is one error."""
+    if len(errors) == 1:
+        return f"{errors[0].pointer}: {errors[0].detail}"
     names = ", ".join(dict.fromkeys(e.pointer for e in errors))
     return f"Invalid value for {names}" if names else "Invalid request"
 
@@ -259,11 +294,18 @@ def _handler(kind: type[E], problem: Callable[[E], Problem]) -> Handler:
 
 
 def _validation(exc: RequestValidationError) -> Problem:
-    errors = field_errors(exc.errors())
-    return UnprocessableContent(_summary(errors), errors=errors)
+    """``validation-error`` when a value breaks what the document says; ``rule-broken``
+    when each fits it and only rules it cannot state are broken (:func:`shared.wire.rule_error`)."""
+    raw = exc.errors()
+    errors = field_errors(raw)
+    rules_only = bool(raw) and all((e.get("ctx") or {}).get(RULE) for e in raw)
+    code = RULE_BROKEN if rules_only else None
+    return UnprocessableContent(_summary(errors), code=code, errors=errors)
 
 
 def _http(exc: StarletteHTTPException) -> Problem:
+    if exc.status_code == ContentTooLarge.status:
+        return ContentTooLarge("The body is larger than any operation accepts (docs/limits.md)")
     codes = {404: "not-found", 405: "method-not-allowed", 400: "bad-request"}
     problem = Problem(
         str(exc.detail),
@@ -275,6 +317,25 @@ def _http(exc: StarletteHTTPException) -> Problem:
     return problem
 
 
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    """An HTTP-level error; a 405's ``Allow`` names every method of the path, on
+    whichever route it is (Starlette names those of the first route only)."""
+    if not isinstance(exc, StarletteHTTPException):
+        raise exc
+    problem = _http(exc)
+    if problem.status == 405:
+        problem.headers["Allow"] = ", ".join(_methods_of_path(request))
+    return problem_response(problem, request)
+
+
+def _methods_of_path(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        if route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
+
+
 def _unauthenticated(exc: Unauthenticated) -> Problem:
     return Unauthorized(exc.detail, headers={"WWW-Authenticate": exc.www_authenticate})
 
@@ -283,10 +344,55 @@ async def _on_forbidden(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(PermissionDenied(str(exc)), request)
 
 
-async def _on_fault(request: Request, exc: Exception) -> JSONResponse:
-    # Logged in full here; the caller gets the correlation id to quote, never the trace.
-    log.exception("unhandled error", path=request.url.path, exc_info=exc)
-    return problem_response(Problem("An unexpected error occurred"), request)
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """503 with ``Retry-After`` when the database cannot be reached (the transaction
+    never committed, so nothing changed); any other database error is a fault."""
+    if not database_unreachable(exc):
+        raise exc
+    log.warning("database unavailable", path=request.url.path, cause=repr(exc))
+    problem = DatabaseUnavailable(
+        "The database cannot be reached; nothing was changed. Try again shortly.",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+    return problem_response(problem, request)
+
+
+DATABASE_RETRY_AFTER_SECONDS = 5
+# asyncpg's errors of a connection that is gone or cannot be made now: class 08
+# (connection exception), class 57 (operator intervention: shutdown, cannot connect
+# now), too many connections, and the client's own "connection is closed" errors.
+_UNREACHABLE = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.InternalClientError,
+)
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database could not be reached (not a faulty query)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, sqlalchemy.exc.TimeoutError):  # no connection of the pool
+            return True
+        if isinstance(current, _UNREACHABLE):
+            return True
+        if isinstance(current, OSError) and _raised_in_asyncpg(current):
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
+
+
+def _raised_in_asyncpg(exc: BaseException) -> bool:
+    """A socket error (refused, reset, timed out) raised while asyncpg talked to the
+    server, not an unrelated one of the same type."""
+    return any("asyncpg" in frame.filename for frame in traceback.extract_tb(exc.__traceback__))
 
 
 def install(app: FastAPI) -> None:
@@ -294,10 +400,16 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _handler(Problem, lambda problem: problem))
     app.add_exception_handler(case_errors.CaseError, _handler(case_errors.CaseError, problem_of))
     app.add_exception_handler(RequestValidationError, _handler(RequestValidationError, _validation))
-    app.add_exception_handler(StarletteHTTPException, _handler(StarletteHTTPException, _http))
+    app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Unauthenticated, _handler(Unauthenticated, _unauthenticated))
     app.add_exception_handler(Forbidden, _on_forbidden)
-    app.add_exception_handler(Exception, _on_fault)
+    for database_error in (
+        sqlalchemy.exc.DBAPIError,
+        sqlalchemy.exc.TimeoutError,
+        *_UNREACHABLE,
+        OSError,
+    ):
+        app.add_exception_handler(database_error, _on_database_error)
 
 
 def responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any]]:

@@ -8,6 +8,7 @@ service and ``COMITY_MLA_DATABASE_URL`` one of them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import ClassVar
 
@@ -21,6 +22,15 @@ from pydantic_settings import (
 
 # The value every secret has until an operator sets it. Accepted in dev and test only.
 DEV_ONLY_SECRET = "dev-only-change-me"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may hold, in bytes (docs/limits.md)."""
+
+    max_url_bytes: int
+    max_header_bytes: int
+    max_body_bytes: int
 
 
 class Environment(StrEnum):
@@ -87,10 +97,18 @@ class ServiceSettings(CommonSettings):
     token_audience: str = "comity-api"
     idempotency_ttl_hours: int = 24
     clock_offset_seconds: float = 0.0
+    # What a request may hold (docs/limits.md); a route may allow a larger body.
+    max_url_bytes: int = Field(default=8 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=16 * 1024, ge=4096)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
 
     @property
     def db_name(self) -> str:
         return self.database_name or f"comity_{self.service}"
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.max_url_bytes, self.max_header_bytes, self.max_body_bytes)
 
     @classmethod
     def settings_customise_sources(

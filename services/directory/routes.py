@@ -28,18 +28,21 @@ from services.directory.schemas import (
     AuthorityUpdate,
     AuthorityWithdrawal,
     CountriesPublic,
+    CountryCode,
     CountryDetail,
     CountryProfileCreate,
     CountryProfileHistoryPublic,
     CountryProfilePublic,
     DirectoryFile,
     ImportReport,
+    LanguageCode,
 )
 from services.directory.service import Action, EditRefused
 from services.directory.vocabulary import AuthorityKind, Channel, Instrument
 from shared.auth import CurrentPrincipal, Principal, current_principal
 from shared.db import SessionDep, UnitOfWorkRoute
-from shared.http import IdempotencyDep, IfMatchDep, etag
+from shared.edge import body_limit
+from shared.http import IdempotencyDep, IfMatchDep, attachment, etag
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
 from shared.problems import (
     Conflict,
@@ -50,6 +53,10 @@ from shared.problems import (
     responses,
     validation_problem,
 )
+
+# A whole State's entries, with room to spare: the seeded directory of every State is
+# some 40 KB.
+IMPORT_BODY_BYTES = 8 * 1024 * 1024
 
 router = APIRouter(
     prefix="/v1",
@@ -95,11 +102,12 @@ def editor(
 async def search_authorities(
     session: SessionDep,
     country: Annotated[
-        str | None, Query(description="ISO 3166-1 alpha-2 code of the State", examples=["CO"])
+        CountryCode | None,
+        Query(description="ISO 3166-1 alpha-2 code of the State", examples=["CO"]),
     ] = None,
     kind: AuthorityKind | None = None,
     language: Annotated[
-        str | None,
+        LanguageCode | None,
         Query(description="An accepted language (ISO 639-1)", examples=["es"]),
     ] = None,
     instrument: Instrument | None = None,
@@ -351,10 +359,10 @@ async def export_directory(session: SessionDep) -> DirectoryFile:
     responses={200: {"content": {"text/csv": {}}, "description": "CSV"}},
 )
 async def export_csv(session: SessionDep) -> Response:
-    return Response(
+    return attachment(
         await transfer.export_csv(session),
+        filename="comity-directory.csv",
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="comity-directory.csv"'},
     )
 
 
@@ -362,6 +370,7 @@ async def export_csv(session: SessionDep) -> Response:
     "/import",
     summary="Import your State's entries (all or nothing)",
     responses=responses(PermissionDenied),
+    openapi_extra=body_limit(IMPORT_BODY_BYTES),
 )
 async def import_directory(
     request: Request,

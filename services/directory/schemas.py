@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Hashable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -35,14 +35,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictBool,
-    StrictInt,
     StringConstraints,
     ValidationError,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from services.directory.text import normalise_search_text
 from services.directory.vocabulary import (
@@ -51,6 +53,15 @@ from services.directory.vocabulary import (
     DualCriminalityMla,
     ExtraditesNationals,
     Instrument,
+)
+from shared.wire import (
+    COUNTRIES,
+    COUNTRY_SCHEMA,
+    LANGUAGE_SCHEMA,
+    LANGUAGES,
+    WHOLE_NUMBER,
+    IsoDate,
+    rule_error,
 )
 
 Location = tuple[str | int, ...]
@@ -73,8 +84,6 @@ def _raise(title: str, errors: list[tuple[Location, PydanticCustomError, Any]]) 
 # ---------------------------------------------------------------------------
 # ISO codes and IANA time zones
 
-_COUNTRY_RE = re.compile(r"[A-Z]{2}")
-_LANGUAGE_RE = re.compile(r"[a-z]{2}")
 # zoneinfo lists these files too, but they are not IANA zone names.
 _NOT_ZONES = frozenset({"localtime", "Factory"})
 
@@ -87,12 +96,12 @@ def _time_zones() -> frozenset[str]:
 
 def is_country(code: str) -> bool:
     """Whether ``code`` is an ISO 3166-1 alpha-2 code, upper case."""
-    return bool(_COUNTRY_RE.fullmatch(code)) and pycountry.countries.get(alpha_2=code) is not None
+    return code in COUNTRIES
 
 
 def is_language(code: str) -> bool:
     """Whether ``code`` is an ISO 639-1 code, lower case."""
-    return bool(_LANGUAGE_RE.fullmatch(code)) and pycountry.languages.get(alpha_2=code) is not None
+    return code in LANGUAGES
 
 
 def is_time_zone(name: str) -> bool:
@@ -151,46 +160,31 @@ def _check_time_zone(name: str) -> str:
     return name
 
 
-CountryCode = Annotated[
-    str,
-    AfterValidator(_check_country),
-    WithJsonSchema(
-        {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}
-    ),
-]
-LanguageCode = Annotated[
-    str,
-    AfterValidator(_check_language),
-    WithJsonSchema({"type": "string", "pattern": "^[a-z]{2}$", "description": "ISO 639-1"}),
-]
+CountryCode = Annotated[str, AfterValidator(_check_country), WithJsonSchema(COUNTRY_SCHEMA)]
+LanguageCode = Annotated[str, AfterValidator(_check_language), WithJsonSchema(LANGUAGE_SCHEMA)]
 TimeZoneName = Annotated[
     str,
     AfterValidator(_check_time_zone),
-    WithJsonSchema({"type": "string", "description": "IANA time zone name", "examples": ["UTC"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": sorted(_time_zones()),
+            "description": "IANA time zone name",
+            "examples": ["UTC"],
+        }
+    ),
 ]
 
 # ---------------------------------------------------------------------------
 # Text, dates, lists
 
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-
-_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date(value: object) -> object:
-    # Lax pydantic would take 1700000000 or "2026-01-01T00:00:00" as a date.
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and _ISO_DATE_RE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PydanticCustomError("date_format", "expected an ISO 8601 calendar date (YYYY-MM-DD)")
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# Stripped, so never blank: a character other than white space.
+Label = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"\S")
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000, pattern=r"\S")
+]
 
 _H = TypeVar("_H", bound=Hashable)
 
@@ -215,7 +209,9 @@ def _unique(items: list[_H]) -> list[_H]:
     return items
 
 
-LanguageList = Annotated[list[LanguageCode], AfterValidator(_unique)]
+# Documented as JSON Schema says it (the validator names the item listed twice).
+_UNIQUE = Field(json_schema_extra={"uniqueItems": True})
+LanguageList = Annotated[list[LanguageCode], _UNIQUE, AfterValidator(_unique)]
 
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 # "+" and digits, spaces, brackets, dashes: placeholders like "+00 000 000 000" pass.
@@ -238,14 +234,20 @@ def _check_phone(value: str) -> str:
     return value
 
 
+# What the two say about the text before it is stripped, for the documents (Python's \s
+# also holds U+001C to U+001F).
+_EMAIL_DOCUMENTED = r"^\s*[^@\s\x1c-\x1f]+@[^@\s\x1c-\x1f]+\.[^@\s.\x1c-\x1f]+\s*$"
+_PHONE_DOCUMENTED = r"^\s*\+[0-9](?:[0-9 ()\-]{2,29}[0-9()\-])\s*$"
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=254),
+    Field(json_schema_extra={"pattern": _EMAIL_DOCUMENTED}),
     AfterValidator(_check_email),
 ]
 Phone = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=40),
+    Field(json_schema_extra={"pattern": _PHONE_DOCUMENTED}),
     AfterValidator(_check_phone),
 ]
 
@@ -299,9 +301,9 @@ Requirements = Annotated[
     Field(description="Legal and procedural requirements, per kind the authority is listed with."),
     BeforeValidator(_kind_keys),
 ]
-Kinds = Annotated[list[AuthorityKind], Field(min_length=1), AfterValidator(_unique)]
-Instruments = Annotated[list[Instrument], AfterValidator(_unique)]
-Channels = Annotated[list[Channel], Field(min_length=1), AfterValidator(_unique)]
+Kinds = Annotated[list[AuthorityKind], Field(min_length=1), _UNIQUE, AfterValidator(_unique)]
+Instruments = Annotated[list[Instrument], _UNIQUE, AfterValidator(_unique)]
+Channels = Annotated[list[Channel], Field(min_length=1), _UNIQUE, AfterValidator(_unique)]
 
 AuthorityCode = Annotated[
     str,
@@ -322,8 +324,27 @@ def _reject_null(value: object) -> object:
     return value
 
 
-# For the partial updates: a field that may be left out but not set to null.
-NotNull = BeforeValidator(_reject_null)
+class _NotNull:
+    """For the partial updates: a field that may be left out but not set to null, and is
+    documented so (its type without the null)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(_reject_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        documented = handler(schema)
+        branches = documented.get("anyOf", [])
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        if len(branches) != 2 or len(kept) != 1:
+            return documented
+        return {**kept[0], **{k: v for k, v in documented.items() if k != "anyOf"}}
+
+
+NotNull = _NotNull()
 
 # ---------------------------------------------------------------------------
 # Authorities
@@ -382,7 +403,7 @@ class AuthorityBase(BaseModel):
             errors.append(
                 (
                     ("code",),
-                    PydanticCustomError(
+                    rule_error(
                         "code_country_mismatch",
                         "the code '{code}' must start with the country '{country}'",
                         {"code": self.code, "country": self.country},
@@ -395,7 +416,7 @@ class AuthorityBase(BaseModel):
                 errors.append(
                     (
                         ("requirements", kind.value),
-                        PydanticCustomError(
+                        rule_error(
                             "kind_not_listed",
                             "requirements for '{kind}', which is not among the authority's kinds",
                             {"kind": kind.value},
@@ -407,7 +428,7 @@ class AuthorityBase(BaseModel):
             errors.append(
                 (
                     ("urgent_channel", "channel"),
-                    PydanticCustomError(
+                    rule_error(
                         "channel_not_listed",
                         "the urgent channel '{channel}' is not among the authority's channels",
                         {"channel": self.urgent_channel.channel.value},
@@ -512,7 +533,7 @@ class FormalRequestDeadline(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     legal_basis: Label = Field(examples=["ECE art. 16(4)", "US-MX 1978 treaty art. 11"])
-    days: Annotated[StrictInt, Field(gt=0, le=365)]
+    days: Annotated[int, Field(gt=0, le=365), WHOLE_NUMBER]
     citation: Label
 
 
@@ -524,7 +545,7 @@ def _unique_legal_bases(items: list[FormalRequestDeadline]) -> list[FormalReques
             errors.append(
                 (
                     (index, "legal_basis"),
-                    PydanticCustomError(
+                    rule_error(
                         "duplicate_item",
                         "'{item}' is listed more than once",
                         {"item": item.legal_basis},
@@ -571,7 +592,7 @@ class CountryProfileBase(BaseModel):
                 [
                     (
                         ("extradites_nationals_conditions",),
-                        PydanticCustomError(
+                        rule_error(
                             "conditions_required",
                             "say which conditions apply when nationals are extradited "
                             "'with_conditions'",
@@ -659,7 +680,7 @@ class DirectoryFile(BaseModel):
                 errors.append(
                     (
                         ("authorities", index, "code"),
-                        PydanticCustomError(
+                        rule_error(
                             "duplicate_item",
                             "'{item}' is listed more than once",
                             {"item": authority.code},
@@ -674,7 +695,7 @@ class DirectoryFile(BaseModel):
                 errors.append(
                     (
                         ("profiles", index, "country"),
-                        PydanticCustomError(
+                        rule_error(
                             "duplicate_item",
                             "'{item}' is listed more than once",
                             {"item": profile.country},

@@ -4,19 +4,50 @@ only). The bodies every case service shares are in :mod:`shared.casework.schemas
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, StrictBool, StrictInt
+from pydantic import (
+    Field,
+    StrictBool,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 from shared.casework.schemas import Body, ConsultedBody, LongText, Reference, ShortText
 from shared.casework.schemas import RegisterBody as CaseRegisterBody
 from shared.legal.consultation import ConsultedAction
+from shared.legal.dual_criminality import MORE_SEVERE_PENALTY_CITATION
 from shared.legal.extradition.grounds import ExtraditionRefusalGround
+from shared.wire import WHOLE_NUMBER, Instant, IsoDate
 
-Months = Annotated[StrictInt, Field(ge=0, le=1200)]
+Months = Annotated[int, Field(ge=0, le=1200), WHOLE_NUMBER]
+
+
+def _months_or_life(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One error at the field for a wrong penalty, not one per kind of value it may be."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "max_penalty", 'Months of deprivation of liberty (0 to 1200), or "life"'
+        ) from None
+
+
+# A maximum penalty as entered: months of deprivation of liberty, or life imprisonment.
+MaxPenalty = Annotated[Months | Literal["life"], WrapValidator(_months_or_life)]
+
+
+def max_penalty_description(where: str) -> str:
+    """What a maximum penalty field says, for the law of ``where``."""
+    return (
+        f"The maximum penalty under {where}: months of deprivation of liberty, or "
+        '"life" for life imprisonment, a more severe penalty that meets every minimum in '
+        f"months ({MORE_SEVERE_PENALTY_CITATION})"
+    )
 
 
 class GrantScope(StrEnum):
@@ -44,12 +75,12 @@ class RegisterBody(CaseRegisterBody):
 
 
 class ArrestBody(Body):
-    arrested_at: AwareDatetime
+    arrested_at: Instant
     place: ShortText | None = None
 
 
 class ExtensionBody(Body):
-    new_due_date: date
+    new_due_date: IsoDate
     reason: LongText
 
 
@@ -60,7 +91,7 @@ class EawExtensionBody(Body):
 
 
 class FormalRequestBody(Body):
-    received_on: date | None = Field(
+    received_on: IsoDate | None = Field(
         default=None, description="When recorded by the requested side: the date of receipt"
     )
     their_reference: Reference | None = None
@@ -69,7 +100,9 @@ class FormalRequestBody(Body):
 class OffenceAssessmentBody(Body):
     offence_id: UUID
     requested_provision: ShortText | None = None
-    requested_max_penalty_months: Months | None = None
+    requested_max_penalty_months: MaxPenalty | None = Field(
+        default=None, description=max_penalty_description("the requested State's provision")
+    )
     conduct_punishable_in_requested_state: StrictBool | None = None
 
 
@@ -78,7 +111,7 @@ class DualCriminalityBody(Body):
 
 
 class ConsentBody(Body):
-    consented_at: AwareDatetime
+    consented_at: Instant
     before: ShortText = Field(description="The judge or authority the consent was given before")
 
 
@@ -87,9 +120,9 @@ class DecisionBody(Body):
 
     deciding_body: ShortText = Field(description="The court or authority that decided")
     reference: Reference = Field(description="Its reference for the decision")
-    decided_on: date = Field(description="The day it was taken, in the requested State")
-    appeal_deadline: date | None = Field(default=None, description="The last day to appeal it")
-    final_on: date | None = Field(
+    decided_on: IsoDate = Field(description="The day it was taken, in the requested State")
+    appeal_deadline: IsoDate | None = Field(default=None, description="The last day to appeal it")
+    final_on: IsoDate | None = Field(
         default=None,
         description="The day it became final: a time limit due on or after that day is met "
         "by it, however late it is recorded (EAW art. 17)",
@@ -129,7 +162,7 @@ class RefuseBody(ConsultedBody):
 
 
 class AgreeSurrenderBody(Body):
-    date: date
+    date: IsoDate
     place: ShortText
     escorting_authority: ShortText
     prevented_reason: LongText | None = Field(
@@ -142,11 +175,11 @@ class AgreeSurrenderBody(Body):
 class PostponeSurrenderBody(Body):
     kind: PostponeKind
     reasons: LongText
-    until: date | None = None
+    until: IsoDate | None = None
 
 
 class ExecuteSurrenderBody(Body):
-    surrendered_at: AwareDatetime
+    surrendered_at: Instant
     note: LongText | None = None
 
 

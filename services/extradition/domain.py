@@ -48,6 +48,7 @@ from services.extradition.commands import (
     SendBody,
     SpecialityDecisionBody,
     SpecialityRequestBody,
+    max_penalty_description,
 )
 from shared.casework import dates
 from shared.casework.case import CaseState, PersonFacts, Record, check_chosen
@@ -80,6 +81,7 @@ from shared.legal.cooperation import CooperationType, Purpose
 from shared.legal.dual_criminality import (
     DualCriminalityAssessment,
     DualCriminalityFacts,
+    Penalty,
     assess_dual_criminality,
 )
 from shared.legal.dual_criminality import Outcome as DualCriminalityOutcome
@@ -194,7 +196,9 @@ class Offence(Record):
     conduct: str
     category: OffenceCategory | None = None
     provision: str
-    max_penalty_months: int | None = None
+    max_penalty_months: Penalty | None = Field(
+        default=None, description=max_penalty_description("the requesting State's provision")
+    )
 
 
 class Arrest(Record):
@@ -219,8 +223,8 @@ class RequestedLaw(Record):
     requested_provision: str | None = Field(
         default=None, description="The requested State's provision for the conduct"
     )
-    requested_max_penalty_months: int | None = Field(
-        default=None, description="Its maximum penalty, in months of deprivation of liberty"
+    requested_max_penalty_months: Penalty | None = Field(
+        default=None, description=max_penalty_description("the requested State's provision")
     )
     conduct_punishable_in_requested_state: bool | None = Field(
         default=None,

@@ -3,11 +3,11 @@ actions are the domain's commands (:mod:`services.extradition.commands`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import BaseModel, Field, StrictBool, model_validator
 
-from services.extradition.commands import Months
+from services.extradition.commands import MaxPenalty, Months, max_penalty_description
 from services.extradition.domain import (
     Arrest,
     Assessment,
@@ -34,13 +34,14 @@ from shared.casework.vocabulary import CustodyStatus, PersonKind, PersonRole
 from shared.legal.cooperation import Purpose
 from shared.legal.extradition.bases import ExtraditionBasis
 from shared.legal.offences import OffenceCategory
+from shared.wire import IsoDate, rule_error
 
 
 class PersonSoughtCreate(Body):
     name: ShortText
     aliases: list[ShortText] = Field(default_factory=list, max_length=50)
     nationalities: list[CountryCode] = Field(default_factory=list, max_length=10)
-    date_of_birth: date | None = None
+    date_of_birth: IsoDate | None = None
     known_locations: list[ShortText] = Field(default_factory=list, max_length=20)
     # Witness protection (Plan of Action para. 62): the identity is shown to
     # protection officers only; everyone else sees a pseudonym.
@@ -66,8 +67,8 @@ class OffenceCreate(Body):
     conduct: LongText
     category: OffenceCategory | None = None
     provision: ShortText = Field(description="The requesting State's legal provision")
-    max_penalty_months: Months | None = Field(
-        default=None, description="Its maximum penalty, in months of deprivation of liberty"
+    max_penalty_months: MaxPenalty | None = Field(
+        default=None, description=max_penalty_description("the requesting State's provision")
     )
 
 
@@ -91,7 +92,7 @@ class RequestCreate(casework.CaseCreate):
             self.purpose, self.sentence_imposed_months, self.sentence_remaining_months
         )
         if problem is not None:
-            raise ValueError(problem)
+            raise rule_error("sentence", problem)
         return self
 
 
@@ -138,6 +139,14 @@ class RequestPublic(casework.CasePublic):
 class RequestSummary(casework.CaseSummary):
     state: State
     purpose: Purpose
+
+
+class LegalBasesPublic(BaseModel):
+    """A page of the bilateral treaties Comity knows: ``next_cursor`` continues it. Each
+    item is a legal basis as a request's ``legal_bases`` takes it."""
+
+    items: list[ExtraditionBasis]
+    next_cursor: str | None = None
 
 
 class RequestFilters(casework.CaseFilters):

@@ -4,7 +4,6 @@ every case service shares are in :mod:`shared.casework.schemas`."""
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
@@ -14,6 +13,7 @@ from pydantic import Field
 from shared.casework.schemas import AuthorityCode, Body, ConsultedBody, LongText, NoteBody
 from shared.legal.consultation import ConsultedAction
 from shared.legal.mla.grounds import RefusalGround
+from shared.wire import WHOLE_NUMBER, IsoDate
 
 
 class ExecutionOutcome(StrEnum):
@@ -28,7 +28,7 @@ class ForwardBody(NoteBody):
 
 class AdditionalInformationRequestBody(Body):
     questions: LongText
-    answer_within_days: Annotated[int, Field(strict=True, ge=1, le=365)] | None = None
+    answer_within_days: Annotated[int, Field(ge=1, le=365), WHOLE_NUMBER] | None = None
 
 
 class AdditionalInformationAnswerBody(Body):
@@ -44,7 +44,7 @@ class PostponeBody(ConsultedBody):
     reasons: LongText | None = Field(
         default=None, description="Which investigation or proceeding execution would disturb"
     )
-    until: date | None = None
+    until: IsoDate | None = None
 
 
 class RefuseBody(ConsultedBody):

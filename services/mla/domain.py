@@ -652,7 +652,7 @@ def postpone(
     if until is not None and until <= decided_on:
         violations.append(
             Violation(
-                code="validation-error",
+                code="rule-broken",
                 message=f"A postponement ends on a later day than {decided_on.isoformat()}, "
                 "the day it is decided.",
                 citation=POSTPONEMENT_CITATION,

@@ -33,12 +33,18 @@ from shared.casework.schemas import (
     WithdrawBody,
 )
 from shared.legal.bases import LegalBasis
-from shared.legal.mla.request import ChecklistItem, Measure
+from shared.legal.mla.request import MEASURE_DETAILS_CITATION, ChecklistItem, Measure
+from shared.wire import IsoDate
 
 
 class MeasureCreate(Body):
     measure: Measure
-    details: Annotated[str, Field(max_length=5000)] | None = None
+    details: Annotated[str, Field(max_length=5000)] | None = Field(
+        default=None,
+        description="What is sought by this measure. A draft may leave it out, but every "
+        f"measure needs it before the request is sent ({MEASURE_DETAILS_CITATION}): the "
+        "checklist and the refusal to send name it as `/measures/{index}/details`.",
+    )
 
 
 class RequestContent(Body):
@@ -62,7 +68,7 @@ class RequestContent(Body):
     )
     urgent: StrictBool = False
     urgency_reason: ShortText | None = None
-    suggested_deadline: date | None = Field(
+    suggested_deadline: IsoDate | None = Field(
         default=None, description="The requesting State's suggested deadline (UNTOC art. 18(24))"
     )
     confidentiality_requested: StrictBool = Field(default=False, description="UNTOC art. 18(20)")
@@ -91,7 +97,7 @@ class RequestUpdate(casework.CaseUpdate):
     procedures: LongText | None = None
     urgent: StrictBool | None = None
     urgency_reason: ShortText | None = None
-    suggested_deadline: date | None = None
+    suggested_deadline: IsoDate | None = None
     confidentiality_requested: StrictBool | None = None
     limits_on_use: LongText | None = None
     language: LanguageCode | None = None

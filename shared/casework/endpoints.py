@@ -39,6 +39,7 @@ from shared.casework.deadlines import after_period
 from shared.casework.parties import require_officer
 from shared.casework.routing import CHANGE, READ, WRITE, CaseContextDep, audited_route
 from shared.casework.schemas import (
+    MAX_DOCUMENT_BODY_BYTES,
     ConsultationClose,
     ConsultationCreate,
     ConsultationMessageCreate,
@@ -65,7 +66,8 @@ from shared.casework.schemas import (
 )
 from shared.casework.service import RECORD_COUNTERPART_STEP, CaseService, Recorded, UseCase
 from shared.casework.state_machine import Side, Transition
-from shared.http import IdempotencyDep, IfMatchDep, etag
+from shared.edge import body_limit
+from shared.http import IdempotencyDep, IfMatchDep, attachment, etag
 from shared.pagination import DEFAULT_LIMIT, Cursor, Limit
 
 Cases = CaseService[Any, Any, Any, Any, Any, Any]
@@ -376,6 +378,7 @@ def _subresource_router(cases: Cases) -> APIRouter:
         response_model=DocumentPublic,
         summary="Attach a document (a translation names its language)",
         responses=WRITE,
+        openapi_extra=body_limit(MAX_DOCUMENT_BODY_BYTES),
     )
     async def add_document(
         request_id: UUID, ctx: CaseContextDep, body: DocumentCreate, idempotency: IdempotencyDep
@@ -402,11 +405,7 @@ def _subresource_router(cases: Cases) -> APIRouter:
         document, content = await subresources.document_content(
             cases.access(ctx, loaded), document_id
         )
-        return Response(
-            content,
-            media_type=document.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
-        )
+        return attachment(content, filename=document.filename, media_type=document.media_type)
 
     # Deadlines, history
 

@@ -74,9 +74,11 @@ class NotOnCase(CaseError):
 
 
 class RuleBroken(CaseError):
-    """A rule of law or a constraint on a value is broken (422), with its citation."""
+    """A rule of law, or one between values or against the case, is broken (422), with
+    its citation: the request fits its document, the rule is one a document cannot state
+    (docs/decisions/0014-fuzzing-with-schemathesis.md)."""
 
-    code = "validation-error"
+    code = "rule-broken"
 
     @classmethod
     def of(cls, violations: Sequence[Violation], *, detail: str | None = None) -> RuleBroken:

@@ -27,11 +27,11 @@ from contracts.registry import EventContract
 from shared.casework import dates
 from shared.casework.case import Authority, CaseState
 from shared.casework.deadlines import Close
-from shared.casework.errors import InvalidTransition, RuleBroken
+from shared.casework.errors import CaseError, InvalidTransition, RuleBroken
 from shared.casework.outcome import Emit, Outcome
-from shared.casework.parties import PARTY_SIDES, Actor
+from shared.casework.parties import OFFICERS, PARTY_SIDES, Actor
 from shared.casework.schemas import CloseBody, ConsultedBody, NoteBody, RegisterBody, WithdrawBody
-from shared.casework.state_machine import Side, StateMachine, Transition
+from shared.casework.state_machine import Side, StateMachine, Transition, liaison_refused
 from shared.legal.citations import para
 from shared.legal.consultation import (
     Consultation,
@@ -149,9 +149,12 @@ class Lifecycle(Generic[CaseT]):
 
     def refused(
         self, case: CaseT, side: Side | None, roles: frozenset[str], detail: str
-    ) -> InvalidTransition:
+    ) -> CaseError:
         """A 409 for something this caller may not do to the case now, listing what they
-        may do (the same list every read shows)."""
+        may do (the same list every read shows); a 403 for a liaison officer, who may
+        change nothing."""
+        if side is Side.liaison:
+            return liaison_refused(OFFICERS)
         return InvalidTransition(
             detail,
             extensions={

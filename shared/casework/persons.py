@@ -18,6 +18,11 @@ from shared.casework.state_machine import Side
 
 PROTECTION_ROLE = "protection_officer"
 PROTECTION_CITATION = "Plan of Action para. 62; UNTOC art. 24(2)(a)"
+# Why a caller sees a pseudonym instead of a protected person's identity.
+WITHHELD_REASON = (
+    f"Protected identity ({PROTECTION_CITATION}): shown only to the protection officers "
+    "of the authorities party to the case; everyone else sees the pseudonym"
+)
 
 
 def new_pseudonym(taken: Collection[str]) -> str:

@@ -15,7 +15,7 @@ from shared import audit
 from shared.auth import Principal
 from shared.casework.deadlines import is_overdue
 from shared.casework.models import CaseDeadline, CasePerson
-from shared.casework.persons import may_see_identity, pseudonym_label
+from shared.casework.persons import WITHHELD_REASON, may_see_identity, pseudonym_label
 from shared.casework.schemas import DeadlinePublic, PeriodPublic, PersonPublic
 from shared.casework.state_machine import Side
 
@@ -94,7 +94,8 @@ async def persons_public(
                 location=None if withheld else row.location,
                 custody_status=row.custody_status,
                 identity_disclosed=row.protected and shows,
-                identity_withheld=withheld,
+                identity_hidden=withheld,
+                identity_hidden_reason=WITHHELD_REASON if withheld else None,
             )
         )
     return result

@@ -82,6 +82,22 @@ async def get_visible(
     return result.scalar_one_or_none()
 
 
+async def named_visible(
+    session: AsyncSession, model: type[CaseColumns], target: str, visible: ColumnElement[bool]
+) -> tuple[UUID, str | None] | None:
+    """The id and reference of the request ``target`` names (its id, else its reference),
+    if it meets ``visible``."""
+    try:
+        named = col(model.id) == UUID(target)
+    except ValueError:
+        named = col(model.reference) == target
+    result = await session.execute(
+        select(col(model.id), col(model.reference)).where(named, visible)
+    )
+    found = result.first()
+    return (found[0], found[1]) if found is not None else None
+
+
 async def exists_at_all(session: AsyncSession, model: type[CaseColumns], request_id: UUID) -> bool:
     """Whether the request exists, visible or not: only to audit a denied access."""
     result = await session.execute(select(exists().where(col(model.id) == request_id)))

@@ -21,6 +21,7 @@ from shared.casework.service import CaseContext
 from shared.db import SessionDep, UnitOfWorkRoute
 from shared.problems import (
     Conflict,
+    GatewayTimeout,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
@@ -30,9 +31,11 @@ from shared.problems import (
 )
 
 # The problems a read, a write (a create, or a change of a sub-resource, which has no
-# version) and a change of a case (with If-Match) answer, for ``responses=``.
+# version) and a change of a case (with If-Match) answer besides those every route's
+# dependencies declare (shared.openapi): a write looks authorities up in the directory,
+# which may not answer in time (504).
 READ = responses(NotFound)
-WRITE = responses(NotFound, PermissionDenied, Conflict, UnprocessableContent)
+WRITE = responses(NotFound, PermissionDenied, Conflict, UnprocessableContent, GatewayTimeout)
 CHANGE = responses(
     NotFound,
     PermissionDenied,
@@ -40,6 +43,7 @@ CHANGE = responses(
     PreconditionFailed,
     UnprocessableContent,
     PreconditionRequired,
+    GatewayTimeout,
 )
 
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
-import pycountry
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     StrictBool,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -38,32 +40,67 @@ from shared.casework.vocabulary import (
     ReceivedVia,
 )
 from shared.legal.consultation import ConsultationOutcome, ConsultationTopic, ConsultedAction
-from shared.legal.cooperation import CooperationType
+from shared.legal.cooperation import CooperationType, case_reference, is_case_reference
+from shared.wire import (
+    COUNTRIES,
+    COUNTRY_SCHEMA,
+    LANGUAGE_SCHEMA,
+    LANGUAGES,
+    Instant,
+    IsoDate,
+    rule_error,
+)
 
 # Far above a scanned request bundle; larger evidence travels by other means.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The body that carries it: base64 of the largest document, and room for the rest.
+MAX_DOCUMENT_BODY_BYTES = 4 * -(-MAX_DOCUMENT_BYTES // 3) + 64 * 1024
+
+# What a file name may not hold: path separators; control characters (C0, DEL, C1),
+# which break the headers a download is served with; line and paragraph separators; and
+# the bidirectional controls that make "report\u202etxt.exe" read as "reportexe.txt"
+# (Unicode UAX #9; "Trojan Source", CVE-2021-42574).
+_FILENAME_REFUSED = r"/\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+FILENAME_PATTERN = f"^[^{_FILENAME_REFUSED}]+$"
+_FILENAME = re.compile(FILENAME_PATTERN)
+# type "/" subtype, each of RFC 6838's restricted-name characters.
+MEDIA_TYPE_PATTERN = r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$"
 
 
 def _country(value: str) -> str:
-    if len(value) != 2 or pycountry.countries.get(alpha_2=value.upper()) is None:
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
-    return value.upper()
+    if value not in COUNTRIES:
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code, in capitals")
+    return value
 
 
 def _language(value: str) -> str:
-    if len(value) != 2 or pycountry.languages.get(alpha_2=value.lower()) is None:
-        raise ValueError(f"'{value}' is not an ISO 639-1 language code")
-    return value.lower()
+    if value not in LANGUAGES:
+        raise ValueError(f"'{value}' is not an ISO 639-1 language code, in small letters")
+    return value
 
 
-CountryCode = Annotated[str, AfterValidator(_country)]
-LanguageCode = Annotated[str, AfterValidator(_language)]
-ShortText = Annotated[str, Field(min_length=1, max_length=500)]
-LongText = Annotated[str, Field(min_length=1, max_length=20_000)]
+def _filename(value: str) -> str:
+    if _FILENAME.match(value) is None:
+        refused = sorted({f"U+{ord(c):04X}" for c in value if not _FILENAME.match(c)})
+        raise ValueError(
+            "a file name holds no path separator, control or bidirectional formatting "
+            f"character; this one holds {', '.join(refused)}"
+        )
+    return value
 
 
-AuthorityCode = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Z]{2}-[A-Z0-9-]+$")]
-Reference = Annotated[str, Field(min_length=1, max_length=100)]
+CountryCode = Annotated[str, AfterValidator(_country), WithJsonSchema(COUNTRY_SCHEMA)]
+LanguageCode = Annotated[str, AfterValidator(_language), WithJsonSchema(LANGUAGE_SCHEMA)]
+# Stripped (Body), so never blank: a character other than white space.
+ShortText = Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")]
+LongText = Annotated[str, Field(min_length=1, max_length=20_000, pattern=r"\S")]
+
+
+AuthorityCode = Annotated[
+    str,
+    Field(min_length=2, max_length=40, pattern=r"^[A-Z]{2}-[A-Z0-9-]+$", examples=["CO-MJD"]),
+]
+Reference = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
 
 
 class Body(BaseModel):
@@ -156,7 +193,7 @@ class PersonCreate(Body):
     name: ShortText
     aliases: list[ShortText] = Field(default_factory=list, max_length=50)
     nationalities: list[CountryCode] = Field(default_factory=list, max_length=10)
-    date_of_birth: date | None = None
+    date_of_birth: IsoDate | None = None
     location: LongText | None = Field(default=None, description="Where the person may be found")
     custody_status: CustodyStatus | None = None
     protected: StrictBool = False
@@ -164,21 +201,32 @@ class PersonCreate(Body):
 
 class PersonPublic(BaseModel):
     """A person as this caller may see them: a protected person's identity (name,
-    aliases, date of birth, location) is withheld unless ``identity_disclosed``."""
+    aliases, date of birth, location) is withheld unless ``identity_disclosed``
+    (Plan of Action para. 62; UNTOC art. 24(2)(a))."""
 
     id: UUID
     kind: PersonKind
     role: PersonRole
     protected: bool
     pseudonym: str | None
-    name: str
+    name: str = Field(
+        description="The name, or the pseudonym's label when the identity is withheld"
+    )
     aliases: list[str]
     nationalities: list[str]
     date_of_birth: date | None
     location: str | None
     custody_status: CustodyStatus | None
-    identity_disclosed: bool
-    identity_withheld: bool
+    identity_disclosed: bool = Field(
+        description="A protected identity shown to you, a protection officer (audited)"
+    )
+    identity_hidden: bool = Field(
+        description="A protected identity not shown to you: `name` is the pseudonym's label, "
+        "and aliases, date of birth and location are left out"
+    )
+    identity_hidden_reason: str | None = Field(
+        default=None, description="Why the identity is withheld, with the rule it follows"
+    )
 
 
 class PersonsPublic(BaseModel):
@@ -194,14 +242,24 @@ class DocumentCreate(Body):
     title: ShortText
     language: LanguageCode | None = None
     measure_id: UUID | None = None
-    filename: Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00]+$")]
-    media_type: Annotated[str, Field(min_length=3, max_length=127, pattern=r"^[\w.+-]+/[\w.+-]+$")]
+    filename: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=255,
+            description="Kept as given and served with the download; no path separator, "
+            "control or bidirectional formatting character",
+            json_schema_extra={"pattern": FILENAME_PATTERN},
+        ),
+        AfterValidator(_filename),
+    ]
+    media_type: Annotated[str, Field(min_length=3, max_length=127, pattern=MEDIA_TYPE_PATTERN)]
     content_base64: Annotated[str, Field(min_length=1, repr=False)]
 
     @model_validator(mode="after")
     def _translation_has_a_language(self) -> DocumentCreate:
         if self.kind is DocumentKind.translation and self.language is None:
-            raise ValueError("a translation names its language (ISO 639-1)")
+            raise rule_error("translation_language", "a translation names its language (ISO 639-1)")
         return self
 
     def content(self) -> bytes:
@@ -238,11 +296,47 @@ class DocumentsPublic(BaseModel):
 # Links
 
 
+def _link_target(kind: CooperationType, value: str) -> str:
+    """The target of a link to a request of type ``kind``, as it is kept: a request id in
+    its canonical form, or a reference of the form that type's references take, in capitals."""
+    try:
+        return str(UUID(value))
+    except ValueError:
+        pass
+    if is_case_reference(kind, value.upper()):
+        return value.upper()
+    example = case_reference(
+        kind, year=2026, requesting_country="ES", requested_country="CO", number=123
+    )
+    raise rule_error(
+        "link_target",
+        "a {kind} request is named by its id (a UUID) or its reference ({example})",
+        {"kind": kind.value, "example": example},
+    )
+
+
 class LinkCreate(Body):
     target_type: CooperationType
-    target: Annotated[str, Field(min_length=1, max_length=64)]
+    target: str = Field(
+        min_length=1,
+        max_length=64,
+        description="The other request: its id (a UUID) or its reference, of the form of "
+        "`target_type` (MLA-2026-ES-CO-000123, EXT-2026-US-MX-000001). A request of this "
+        "service must be one you may see: otherwise 422 `unknown-link-target`, the same "
+        "whether it does not exist or is hidden from you. A request of another service is "
+        "not checked here: its service answers when the link is followed (404 for one you "
+        "may not see).",
+        examples=["MLA-2026-ES-CO-000123"],
+    )
     relation: LinkRelation = LinkRelation.related
     note: ShortText | None = None
+
+    @field_validator("target")
+    @classmethod
+    def _of_its_type(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("target_type")
+        # A target type refused is its own error; the target is judged by a valid one.
+        return value if kind is None else _link_target(kind, value)
 
 
 class LinkPublic(BaseModel):
@@ -445,7 +539,7 @@ class CaseFilters(BaseModel):
     reference: str | None = Field(
         default=None, max_length=100, description="Comity's reference or the counterpart's"
     )
-    deadline_before: AwareDatetime | None = Field(
+    deadline_before: Instant | None = Field(
         default=None, description="Only cases with a running deadline due before this instant"
     )
 
@@ -493,12 +587,12 @@ class RegisterBody(Body):
     """A request received outside Comity: how and when it arrived."""
 
     received_via: ReceivedVia
-    received_on: date = Field(description="The day it was received, in the requested State")
+    received_on: IsoDate = Field(description="The day it was received, in the requested State")
     their_reference: Reference | None = None
 
 
 class RecordedStep(Body):
     """A counterpart's step written down by hand: the day it happened, and its reference."""
 
-    occurred_on: date = Field(description="The day the counterpart took the step")
+    occurred_on: IsoDate = Field(description="The day the counterpart took the step")
     their_reference: Reference | None = None

@@ -75,7 +75,7 @@ from shared.casework.schemas import (
     WithdrawBody,
 )
 from shared.casework.state_machine import Side
-from shared.casework.subresources import CaseAccess
+from shared.casework.subresources import CaseAccess, CaseName
 from shared.db import Database
 from shared.directory_client import DirectoryClient
 from shared.events import new_event
@@ -87,7 +87,7 @@ from shared.legal.consultation import (
     ConsultationOutcome,
     ConsultationTopic,
 )
-from shared.legal.cooperation import NAMES, REFERENCE_PREFIXES, CooperationType
+from shared.legal.cooperation import NAMES, CooperationType, case_reference
 from shared.outbox import stage
 from shared.problems import NotFound
 from shared.settings import CaseServiceSettings
@@ -279,10 +279,6 @@ class CaseService(Generic[R, C, CreateT, P, SummaryT, FiltersT]):
                     cls.filters_model,
                 ) = get_args(base)
                 cls.page_model = CasePage[cls.summary_model]  # type: ignore[name-defined]
-
-    @property
-    def prefix(self) -> str:
-        return REFERENCE_PREFIXES[self.cooperation]
 
     @property
     def what(self) -> str:
@@ -590,8 +586,12 @@ class CaseService(Generic[R, C, CreateT, P, SummaryT, FiltersT]):
             requesting_country=row.requesting_country,
             requested_country=row.requested_country,
         )
-        row.reference = (
-            f"{self.prefix}-{year}-{row.requesting_country}-{row.requested_country}-{number:06d}"
+        row.reference = case_reference(
+            self.cooperation,
+            year=year,
+            requesting_country=row.requesting_country,
+            requested_country=row.requested_country,
+            number=number,
         )
 
     @staticmethod
@@ -743,6 +743,11 @@ class CaseService(Generic[R, C, CreateT, P, SummaryT, FiltersT]):
                 ctx, row, loaded.case, Emit(self.events[event], fields), previous_state=row.state
             )
 
+        async def find_case(target: str) -> CaseName | None:
+            visible = requests.visibility_condition(ctx.principal, self.model)
+            found = await requests.named_visible(ctx.session, self.model, target, visible)
+            return CaseName(*found) if found is not None else None
+
         return CaseAccess(
             session=ctx.session,
             principal=ctx.principal,
@@ -751,6 +756,7 @@ class CaseService(Generic[R, C, CreateT, P, SummaryT, FiltersT]):
             side=loaded.side,
             note=note,
             emit=emit,
+            find_case=find_case,
         )
 
     # -----------------------------------------------------------------------

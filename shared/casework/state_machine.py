@@ -129,6 +129,8 @@ class StateMachine(Generic[CaseT]):
         """
         held = frozenset(roles)
         transition = self._by_action.get(action)
+        if side is Side.liaison and transition is not None:
+            raise liaison_refused(transition.roles)
         if transition is None or not transition.fits(state, side, case):
             allowed = self.allowed_actions(state, side, held, case)
             listed = ", ".join(allowed) if allowed else "none"
@@ -150,3 +152,14 @@ class StateMachine(Generic[CaseT]):
                 f"'{action}' needs one of the roles: {', '.join(sorted(transition.roles))}",
                 extensions={"required_roles": sorted(transition.roles)},
             )
+
+
+def liaison_refused(roles: Iterable[str]) -> MissingRole:
+    """A liaison officer follows a case and never changes it: a write is a missing role
+    (403, audited as denied like every other), whatever the case's state."""
+    needed = sorted(roles)
+    return MissingRole(
+        "Liaison officers follow a request; they do not change it. This needs one of the "
+        f"roles: {', '.join(needed)}",
+        extensions={"required_roles": needed},
+    )

@@ -83,6 +83,19 @@ ShowPersons = Callable[[list[CasePerson]], Awaitable[list[PersonPublic]]]
 
 
 @dataclass(frozen=True)
+class CaseName:
+    """A case of the same service, by its id and its reference (none before it is sent)."""
+
+    id: UUID
+    reference: str | None
+
+
+# find(target): the case of the service named by this id or reference, if the caller
+# may see it; else None, whether it does not exist or is hidden.
+FindCase = Callable[[str], Awaitable[CaseName | None]]
+
+
+@dataclass(frozen=True)
 class CaseAccess:
     """A case the caller may see, as the shared sub-resources need it."""
 
@@ -93,6 +106,7 @@ class CaseAccess:
     side: Side
     note: Note
     emit: Emit
+    find_case: FindCase
 
 
 def consultation_public(
@@ -415,11 +429,26 @@ async def list_links(case: CaseAccess) -> LinksPublic:
 
 
 async def add_link(case: CaseAccess, body: LinkCreate, *, own_type: str) -> LinkPublic:
-    """Link the case (of type ``own_type``) to another case, here or elsewhere."""
-    if body.target_type == own_type and body.target == str(case.case_id):
-        raise RuleBroken.at("/target", "A request is not linked to itself", why="this request")
-    if await casework.link_exists(case.session, case.case_id, body.target_type.value, body.target):
-        raise CaseConflict("This link exists already", code="link-exists")
+    """Link the case (of type ``own_type``) to another case, here or elsewhere. A case
+    here must be one the caller may see, with one answer for one that does not exist, so
+    that a link never tells; a case elsewhere is checked by its service when the link is
+    followed."""
+    names = {body.target}
+    if body.target_type == own_type:
+        found = await case.find_case(body.target)
+        if found is None:
+            raise RuleBroken.at(
+                "/target",
+                f"No {own_type} request you may see has this id or reference",
+                why="no request you may see",
+                code="unknown-link-target",
+            )
+        if found.id == case.case_id:
+            raise RuleBroken.at("/target", "A request is not linked to itself", why="this request")
+        names = {str(found.id), *([found.reference] if found.reference else [])}
+    for name in names:
+        if await casework.link_exists(case.session, case.case_id, body.target_type.value, name):
+            raise CaseConflict("This link exists already", code="link-exists")
     row = CaseLink(
         id=new_id(),
         case_id=case.case_id,

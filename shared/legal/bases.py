@@ -13,10 +13,12 @@ constants.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from shared.legal.citations import C1988, EIO, MTMLA, UNCAC, UNTOC, art
+from shared.wire import WHOLE_NUMBER
 
 
 class LegalBasisKind(StrEnum):
@@ -58,7 +60,8 @@ BASIS_LABELS: dict[LegalBasisKind, str] = {
     LegalBasisKind.domestic_law: "domestic law",
 }
 
-ParameterValue = StrictStr | StrictInt | StrictBool
+# A whole number as JSON Schema counts one (5.0 too), never a text or a boolean.
+ParameterValue = StrictStr | Annotated[int, WHOLE_NUMBER] | StrictBool
 
 
 class LegalBasis(BaseModel):

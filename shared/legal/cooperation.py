@@ -8,6 +8,7 @@ keyed by :class:`CooperationType`.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -35,6 +36,26 @@ REFERENCE_PREFIXES: dict[CooperationType, str] = {
     CooperationType.delivery: "CDO",
 }
 """The first part of a case's human reference: MLA-2026-ES-CO-000123."""
+
+
+def case_reference(
+    kind: CooperationType,
+    *,
+    year: int,
+    requesting_country: str,
+    requested_country: str,
+    number: int,
+) -> str:
+    """A case's human reference: its type, the year, the requesting and the requested
+    State, and its number for that pair in that year (MLA-2026-ES-CO-000123)."""
+    prefix = REFERENCE_PREFIXES[kind]
+    return f"{prefix}-{year}-{requesting_country}-{requested_country}-{number:06d}"
+
+
+def is_case_reference(kind: CooperationType, text: str) -> bool:
+    """Whether ``text`` is made as :func:`case_reference` makes a reference of ``kind``."""
+    pattern = rf"{REFERENCE_PREFIXES[kind]}-\d{{4}}-[A-Z]{{2}}-[A-Z]{{2}}-\d{{6,}}"
+    return re.fullmatch(pattern, text) is not None
 
 
 class Purpose(StrEnum):

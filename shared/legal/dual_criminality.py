@@ -62,6 +62,7 @@ from shared.legal.offences import (
     OffenceCategory,
     offence,
 )
+from shared.wire import rule_error
 
 RULES_VERSION = "dual-criminality/1"
 """Which rules produced an assessment. Bump it whenever a rule, a default or a
@@ -90,6 +91,10 @@ class SentenceMeasure(StrEnum):
 Months = Annotated[StrictInt, Field(ge=0)]
 Penalty = Months | Literal["life"]
 """A penalty in months, or ``"life"``: life imprisonment, "a more severe penalty"."""
+
+# "A maximum period of at least one year or ... a more severe penalty": life
+# imprisonment meets every minimum in months.
+MORE_SEVERE_PENALTY_CITATION = join(art(MTE, "2(1)"), art(ECE, "2(1)"))
 
 
 def _at_least(penalty: Penalty, months: int) -> bool:
@@ -244,12 +249,14 @@ class DualCriminalityFacts(BaseModel):
     def _sentence_is_for_enforcement(self) -> Self:
         sentence = (self.sentence_imposed_months, self.sentence_remaining_months)
         if self.purpose is Purpose.prosecution and any(s is not None for s in sentence):
-            raise ValueError("a sentence imposed or remaining is recorded only for enforcement")
+            raise rule_error(
+                "sentence", "a sentence imposed or remaining is recorded only for enforcement"
+            )
         imposed, remaining = sentence
         if isinstance(imposed, int) and (
             remaining == "life" or (isinstance(remaining, int) and remaining > imposed)
         ):
-            raise ValueError("the part remaining cannot exceed the sentence imposed")
+            raise rule_error("sentence", "the part remaining cannot exceed the sentence imposed")
         return self
 
 

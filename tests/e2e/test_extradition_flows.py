@@ -58,7 +58,7 @@ async def test_the_united_states_asks_mexico_and_mexico_refuses_its_national(
     # --- The United States finds the treaty's figures and asks for a provisional arrest.
     [treaty] = (
         await ext.get("us.officer", "/v1/legal-bases", params={"country": "US", "other": "MX"})
-    ).json()
+    ).json()["items"]
     assert treaty["parameters"]["provisional_arrest_days"] == 60
     created = await ext.post("us.officer", "/v1/requests", body(US_TO_MX))
     assert created.status_code == 201, created.text

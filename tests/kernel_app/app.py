@@ -93,10 +93,13 @@ async def create_note(
 
 
 @router.get("")
-async def list_notes(session: SessionDep, principal: CurrentPrincipal) -> list[NotePublic]:
-    result = await session.execute(
-        select(Note).where(col(Note.authority) == principal.authority).order_by(col(Note.id))
-    )
+async def list_notes(
+    session: SessionDep, principal: CurrentPrincipal, contains: str | None = None
+) -> list[NotePublic]:
+    query = select(Note).where(col(Note.authority) == principal.authority)
+    if contains is not None:
+        query = query.where(col(Note.text).contains(contains))
+    result = await session.execute(query.order_by(col(Note.id)))
     return [NotePublic.model_validate(n, from_attributes=True) for n in result.scalars()]
 
 

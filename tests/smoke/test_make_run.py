@@ -1,5 +1,6 @@
 """``comity run`` (what ``make run`` calls), as a user runs it: a process that starts
-everything, serves the API through the gateway, and stops cleanly on Ctrl-C.
+everything, serves the API through the gateway, brings back a service killed with
+``kill -9``, and stops cleanly on Ctrl-C.
 
 Every port is moved to a free one and the state lives in a temporary folder, so
 this runs beside a ``make run`` and beside other test sessions. It runs twice:
@@ -38,6 +39,8 @@ pytestmark = pytest.mark.smoke
 
 START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 30.0
+# Issue 10: "make run survives kill -9 of one service (it comes back and answers within 10 s)".
+COMEBACK_SECONDS = 10.0
 TOKEN_PATH = "/realms/comity/protocol/openid-connect/token"
 PORT_VARIABLES = [
     *(part.port_variable for part in catalog.PARTS),
@@ -150,6 +153,20 @@ def processes_carrying(variable: str, value: str) -> list[int]:
     return found
 
 
+def serving(comity: RunningComity, part: catalog.Part) -> list[int]:
+    """The processes of this run that serve ``part`` (``python -m deploy.cli serve <part>``)."""
+    command = [b"-m", b"deploy.cli", b"serve", part.name.encode()]
+    found = []
+    for pid in processes_carrying("COMITY_STATE_DIR", str(comity.state_dir)):
+        try:
+            arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile
+            continue
+        if arguments[1:-1] == command:
+            found.append(pid)
+    return found
+
+
 @pytest.fixture(params=["test-server", "own-embedded"])
 def comity(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningComity]:
     ports = {variable: free_port() for variable in PORT_VARIABLES}
@@ -196,7 +213,7 @@ def comity(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningCo
             asyncio.run(drop_database(server_url, database))
 
 
-def test_make_run_serves_the_directory_through_the_gateway_and_stops_on_ctrl_c(
+def test_make_run_serves_the_directory_through_the_gateway_survives_kill_9_and_stops_on_ctrl_c(
     comity: RunningComity,
 ) -> None:
     comity.wait_for_line(f"Comity is running at {comity.gateway}", START_TIMEOUT_SECONDS)
@@ -246,6 +263,29 @@ def test_make_run_serves_the_directory_through_the_gateway_and_stops_on_ctrl_c(
     for stream in ("COMITY_DIRECTORY", "COMITY_FEED"):
         events = asyncio.run(wait_for_updates(nats_url, stream, "ES-MJ"))
         assert len(events) == 1, f"{stream}: {events}"
+
+    # One crash must not end the session: the runner names it and brings the service back.
+    directory = catalog.part("directory")
+    [killed] = serving(comity, directory)
+    os.kill(killed, signal.SIGKILL)
+    killed_at = time.monotonic()
+    comity.wait_for_line(
+        "comity: directory crashed (killed by SIGKILL); restarting in 0.5 s; "
+        f"its log is {comity.state_dir / 'logs' / 'directory.log'}",
+        COMEBACK_SECONDS,
+    )
+    directory_url = f"http://127.0.0.1:{comity.ports[directory.port_variable]}"
+    comity.wait_for_line(
+        f"comity: directory is back on {directory_url}",
+        COMEBACK_SECONDS - (time.monotonic() - killed_at),
+    )
+    with httpx.Client(timeout=5.0) as client:
+        assert client.get(f"{directory_url}/readyz").status_code == 200
+        countries = client.get(f"{comity.gateway}/api/directory/v1/countries", headers=bearer)
+        assert countries.status_code == 200, countries.text
+    assert time.monotonic() - killed_at < COMEBACK_SECONDS, comity.transcript()
+    [restarted] = serving(comity, directory)
+    assert restarted != killed
 
     comity.process.send_signal(signal.SIGINT)
     try:

@@ -30,6 +30,9 @@ BILATERAL_TREATIES: dict[frozenset[str], tuple[ExtraditionBasis, ...]] = {
 }
 
 
-def bilateral_treaties(country: str, other: str) -> tuple[ExtraditionBasis, ...]:
-    """The bilateral extradition treaties between two States that Comity knows."""
-    return BILATERAL_TREATIES.get(frozenset({country, other}), ())
+def bilateral_treaties(*states: str) -> tuple[ExtraditionBasis, ...]:
+    """The bilateral extradition treaties Comity knows to which every State named is a
+    party, by name: between two States, of one State, or every treaty when none is named."""
+    named = set(states)
+    found = (t for parties, known in BILATERAL_TREATIES.items() if named <= parties for t in known)
+    return tuple(sorted(found, key=lambda treaty: treaty.name))

@@ -181,6 +181,9 @@ def _content(letter: str) -> str:
     return join(art(UNTOC, f"18(15)({letter})"), art(C1988, f"7(10)({letter})", verify=True))
 
 
+# "A description of the assistance sought": every measure is described in its details.
+MEASURE_DETAILS_CITATION = _content("d")
+
 CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem(
         element="requesting_authority",
@@ -213,8 +216,9 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
     ChecklistItem(
         element="measures",
         pointer="/measures",
-        name="a description of the assistance sought, measure by measure",
-        citation=_content("d"),
+        name="a description of the assistance sought: at least one measure, each described "
+        "in its details (/measures/{index}/details)",
+        citation=MEASURE_DETAILS_CITATION,
         requirement=Requirement.required,
     ),
     ChecklistItem(
@@ -338,7 +342,7 @@ def assess_completeness(facts: RequestFacts) -> Decision:
                 _missing(
                     measures,
                     pointer=f"/measures/{i}/details",
-                    name=f"a description of the assistance sought ({label})",
+                    name=f"a description of the assistance sought ({label}) in its details",
                 )
             )
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.casework.state_machine import Side
+from shared.legal.cooperation import CooperationType, case_reference
 from tests.integration.mla.helpers import Api, document
 
 # (method, path template): ("POST", "/v1/requests/{request_id}/send").
@@ -112,7 +113,17 @@ class CaseServiceUnderTest:
         }
         for action, body in self.transitions.items():
             table[("POST", transition_path(action))] = body
+        table[("POST", f"{REQUEST}/links")] = self.link_elsewhere()
         return {**table, **SUBRESOURCES, **self.other_operations}
+
+    def link_elsewhere(self, number: int = 1) -> dict[str, str]:
+        """A link to a request of another service: its form is checked, its existence only
+        when the link is followed."""
+        other = next(kind for kind in CooperationType if kind.value != self.name)
+        reference = case_reference(
+            other, year=2026, requesting_country="ES", requested_country="CO", number=number
+        )
+        return {"target_type": other.value, "target": reference}
 
 
 # The demo users of deploy/keycloak/realm.json (password comity-demo), by authority.
@@ -155,7 +166,6 @@ SUBRESOURCES: dict[Operation, Any] = {
     ("POST", f"{REQUEST}/status-requests"): {"message": "News?"},
     ("POST", f"{REQUEST}/status-requests/{{status_request_id}}/answer"): {"answer": "Soon"},
     ("GET", f"{REQUEST}/links"): None,
-    ("POST", f"{REQUEST}/links"): {"target_type": "mla", "target": "X-1"},
     ("GET", f"{REQUEST}/liaisons"): None,
     ("POST", f"{REQUEST}/liaisons"): {"username": "someone", "authority": "XX-NONE"},
 }

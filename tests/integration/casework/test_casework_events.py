@@ -72,7 +72,7 @@ async def every_kind_of_change(service: CaseServiceUnderTest, api: Api) -> None:
             {"kind": "natural", "role": "witness", "name": "Ana Torres", "protected": True},
         ),
         (requested.officer, f"{path}/documents", document()),
-        (requested.officer, f"{path}/links", {"target_type": "mla", "target": "MLA-X"}),
+        (requested.officer, f"{path}/links", service.link_elsewhere()),
         (
             requesting.officer,
             f"{path}/liaisons",

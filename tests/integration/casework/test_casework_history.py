@@ -15,7 +15,8 @@ from tests.integration.casework.helpers import history, read
 from tests.integration.mla.helpers import Api, document
 
 # A change of each sub-resource: its history action, the side that makes it, the path
-# under the request (naming what an earlier change created) and the body.
+# under the request (naming what an earlier change created) and the body, or a function
+# of the service and the staff that posts it.
 CHANGES: tuple[tuple[str, Side, str, Any], ...] = (
     (
         "consultation_opened",
@@ -49,12 +50,12 @@ CHANGES: tuple[tuple[str, Side, str, Any], ...] = (
         "/status-requests/{status_request_id}/answer",
         {"answer": "Next week."},
     ),
-    ("linked", Side.requested, "/links", {"target_type": "mla", "target": "MLA-2026-XX-YY-1"}),
+    ("linked", Side.requested, "/links", lambda service, by: service.link_elsewhere()),
     (
         "liaison_attached",
         Side.requesting,
         "/liaisons",
-        lambda by: {"username": "liaison.history", "authority": by.authority},
+        lambda service, by: {"username": "liaison.history", "authority": by.authority},
     ),
 )
 # The ids later changes name.
@@ -94,7 +95,9 @@ class TestEntries:
         for action, side, suffix, body in CHANGES:
             by = requesting if side is Side.requesting else requested
             answer = await api.post(
-                by.officer, path + suffix.format(**ids), body(by) if callable(body) else body
+                by.officer,
+                path + suffix.format(**ids),
+                body(service, by) if callable(body) else body,
             )
             assert answer.status_code in (200, 201), f"{action}: {answer.text}"
             if action in NEW_IDS:

@@ -62,9 +62,7 @@ CREATES: dict[str, Create] = {
     "status requests": Create(
         f"{REQUEST}/status-requests", lambda service, n: {"message": f"Any news? ({n})"}
     ),
-    "links": Create(
-        f"{REQUEST}/links", lambda service, n: {"target_type": "mla", "target": f"MLA-X-{n}"}
-    ),
+    "links": Create(f"{REQUEST}/links", lambda service, n: service.link_elsewhere(n)),
     "liaisons": Create(f"{REQUEST}/liaisons", _liaison),
 }
 

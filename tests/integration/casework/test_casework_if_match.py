@@ -87,3 +87,16 @@ class TestEnforced:
         again = await call(api, owner, "PATCH", path, service.update, etag='"1"')
         assert again.status_code == 412 and again.json()["code"] == "stale-version"
         assert (await read(api, owner, draft["id"])).headers["etag"] == '"2"'
+
+    async def test_a_weak_etag_of_the_current_version_never_matches(
+        self, service: CaseServiceUnderTest, api: Api
+    ) -> None:
+        """RFC 9110 section 13.1.1: If-Match uses the strong comparison, and a weak
+        validator never matches it."""
+        draft = await service.case.draft(api)
+        owner = service.requesting.officer
+        path = REQUEST.format(request_id=draft["id"])
+        weak = await call(api, owner, "PATCH", path, service.update, etag='W/"1"')
+        assert weak.status_code == 412, weak.text
+        assert weak.json()["code"] == "stale-version"
+        assert (await read(api, owner, draft["id"])).headers["etag"] == '"1"'

@@ -139,7 +139,7 @@ class TestParties:
 
 class TestLiaisonOfficers:
     async def test_a_liaison_officer_sees_only_the_requests_attached_to_and_changes_nothing(
-        self, service: CaseServiceUnderTest, api: Api
+        self, service: CaseServiceUnderTest, api: Api, audit_entries
     ) -> None:
         scenario = service.staffed
         liaison = scenario.requesting.liaison_officer
@@ -162,10 +162,13 @@ class TestLiaisonOfficers:
         assert case.id in listed and other["id"] not in listed
         assert (await api.get(liaison, REQUEST.format(request_id=other["id"]))).status_code == 404
 
-        # Read-only: every change is refused, and nothing changes.
+        # Read-only: every change is a missing role (403), audited as denied; nothing
+        # changes.
         owner = scenario.requesting.officer
         etag = (await read(api, owner, case.id)).headers["etag"]
         before = await history(api, owner, case.id)
+        audited_before = len(await audit_entries(entity_id=case.id))
+        writes = 0
         for (method, template), body in service.operations().items():
             answer = await call(
                 api, liaison, method, case.path(template), body_for(body, case.request), etag=etag
@@ -173,9 +176,16 @@ class TestLiaisonOfficers:
             if method == "GET":
                 assert answer.status_code == 200, f"{method} {template}: {answer.text}"
             else:
-                assert answer.status_code in (403, 409), f"{method} {template}: {answer.text}"
+                writes += 1
+                assert answer.status_code == 403, f"{method} {template}: {answer.text}"
+                assert answer.json()["code"] == "forbidden", f"{method} {template}"
         assert (await read(api, owner, case.id)).headers["etag"] == etag
         assert await history(api, owner, case.id) == before
+        attempts = (await audit_entries(entity_id=case.id))[audited_before:]
+        assert len(attempts) == writes
+        assert {(e.outcome, e.authority) for e in attempts} == {
+            ("denied", scenario.requesting.authority)
+        }
 
     async def test_one_of_another_authority_attached_under_a_partys_name_follows_nothing(
         self, service: CaseServiceUnderTest, api: Api

@@ -28,9 +28,13 @@ SECRETS = ("Aurelio", "Quintero", "El Contable", "1979-04-02", "Calle 5")
 
 
 def withheld(person: dict[str, object]) -> bool:
+    """A pseudonym, with the reason and the rule it follows (UNTOC art. 24(2)(a))."""
+    reason = str(person["identity_hidden_reason"])
     return (
-        person["identity_withheld"] is True
+        person["identity_hidden"] is True
         and person["identity_disclosed"] is False
+        and "UNTOC art. 24(2)(a)" in reason
+        and "protection officers" in reason
         and person["name"] == f"Protected person {person['pseudonym']}"
         and person["aliases"] == []
         and person["date_of_birth"] is None
@@ -65,11 +69,15 @@ class TestProtectedPersons:
             for answer in (await api.get(user, path), await api.get(user, f"{path}/history")):
                 assert answer.status_code == 200, answer.text
                 assert not any(secret in answer.text for secret in SECRETS), user
+            read = (await api.get(user, path)).json()
+            [in_case] = [p for p in read["persons"] if p["id"] == witness["id"]]
+            assert withheld(in_case), user
 
         action = f"{service.name}.person.identity_disclosed"
         before = await audit_entries(action=action)
         [shown] = [p for p in await items(api, protection, f"{path}/persons") if p["protected"]]
-        assert shown["identity_disclosed"] is True and shown["identity_withheld"] is False
+        assert shown["identity_disclosed"] is True and shown["identity_hidden"] is False
+        assert shown["identity_hidden_reason"] is None
         assert (shown["name"], shown["aliases"]) == (WITNESS["name"], WITNESS["aliases"])
         assert (shown["date_of_birth"], shown["location"]) == (
             WITNESS["date_of_birth"],

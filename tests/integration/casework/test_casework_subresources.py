@@ -50,26 +50,71 @@ class TestDocuments:
 
 
 class TestLinks:
-    async def test_a_link_is_made_once_and_never_to_the_request_itself(
+    async def test_a_link_elsewhere_is_made_once_its_target_checked_when_followed(
         self, service: CaseServiceUnderTest, api: Api
     ) -> None:
         request = await service.case.in_progress(api)
         path = REQUEST.format(request_id=request["id"]) + "/links"
-        link = {"target_type": "extradition", "target": "EXT-2026-ES-CO-000004"}
+        link = service.link_elsewhere(4)
         added = await api.post(service.requesting.officer, path, link)
         assert added.status_code == 201, added.text
         again = await api.post(service.requested.officer, path, link)
         assert again.status_code == 409 and again.json()["code"] == "link-exists"
-        itself = await api.post(
-            service.requested.officer,
-            path,
-            {"target_type": service.name, "target": request["id"]},
-        )
-        assert itself.status_code == 422, itself.text
         listed = await items(api, service.requested.officer, path)
         assert [(i["target"], i["created_by_authority"]) for i in listed] == [
-            ("EXT-2026-ES-CO-000004", service.requesting.authority)
+            (link["target"], service.requesting.authority)
         ]
+
+    async def test_a_target_has_the_form_of_its_type(
+        self, service: CaseServiceUnderTest, api: Api
+    ) -> None:
+        request = await service.case.in_progress(api)
+        path = REQUEST.format(request_id=request["id"]) + "/links"
+        elsewhere = service.link_elsewhere()
+        for target in ("X-1", "MLA-2026-XX-1", request["reference"]):
+            wrong = await api.post(
+                service.requesting.officer, path, {**elsewhere, "target": target}
+            )
+            assert wrong.status_code == 422, wrong.text
+            [error] = wrong.json()["errors"]
+            assert error["pointer"] == "/target" and elsewhere["target_type"] in error["detail"]
+        assert await items(api, service.requesting.officer, path) == []
+
+    async def test_a_request_of_this_service_is_one_you_see_never_itself(
+        self, service: CaseServiceUnderTest, api: Api
+    ) -> None:
+        request = await service.case.in_progress(api)
+        other = await service.case.in_progress(api)
+        path = REQUEST.format(request_id=request["id"]) + "/links"
+        user = service.requested.officer
+        for itself in (request["id"], request["reference"]):
+            answer = await api.post(user, path, {"target_type": service.name, "target": itself})
+            assert answer.status_code == 422, answer.text
+            assert answer.json()["errors"][0]["pointer"] == "/target"
+        by_reference = {"target_type": service.name, "target": other["reference"].lower()}
+        added = await api.post(user, path, by_reference)
+        assert added.status_code == 201, added.text
+        assert added.json()["target"] == other["reference"]
+        by_id = await api.post(user, path, {"target_type": service.name, "target": other["id"]})
+        assert by_id.status_code == 409 and by_id.json()["code"] == "link-exists"
+
+        # A draft of the other side and a request that does not exist: the same answer.
+        hidden = await service.case.draft(api)
+        answers = []
+        for target in (hidden["id"], str(uuid.uuid4())):
+            answer = await api.post(user, path, {"target_type": service.name, "target": target})
+            assert answer.status_code == 422, answer.text
+            answers.append(answer.json())
+        for problem in answers:
+            assert problem["code"] == "unknown-link-target"
+            assert problem["errors"][0]["pointer"] == "/target"
+        ignored = {"correlation_id", "instance"}
+        hidden_answer, missing_answer = (
+            {k: v for k, v in a.items() if k not in ignored} for a in answers
+        )
+        assert hidden_answer == missing_answer
+        listed = await items(api, user, path)
+        assert [i["target"] for i in listed] == [other["reference"]]
 
 
 class TestLiaisonOfficers:

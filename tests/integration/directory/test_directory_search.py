@@ -140,7 +140,8 @@ class TestInvalidFilters:
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == PROBLEM
         problem = response.json()
-        assert problem["code"] == "validation-error"
+        # A cursor of the right form that this API did not issue breaks no constraint.
+        assert problem["code"] == ("invalid-cursor" if pointer == "/cursor" else "validation-error")
         assert [(e["location"], e["pointer"]) for e in problem["errors"]] == [("query", pointer)]
 
     async def test_the_message_names_the_standard(self, client, headers):
@@ -326,3 +327,20 @@ class TestCountries:
     async def test_no_profile_is_a_404(self, client, headers):
         response = await client.get("/v1/countries/BO/profile", headers=await headers("es.officer"))
         assert response.status_code == 404
+
+
+class TestNulCharacters:
+    """PostgreSQL stores no U+0000 in text: a search with one is a 422 naming the
+    parameter, never a 500 (shared/edge.py)."""
+
+    @pytest.mark.parametrize(
+        ("path", "parameter"),
+        [("/v1/authorities?q=%00", "/q"), ("/v1/countries?q=a%00b", "/q")],
+    )
+    async def test_a_nul_in_a_search_is_422_naming_it(self, client, headers, path, parameter):
+        response = await client.get(path, headers=await headers("es.officer"))
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == PROBLEM
+        assert [(e["pointer"], e["location"]) for e in response.json()["errors"]] == [
+            (parameter, "query")
+        ]

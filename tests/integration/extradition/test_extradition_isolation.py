@@ -19,7 +19,8 @@ class TestParties:
         created = await api.post("us.officer", "/v1/requests", body(US_TO_MX, person_sought=sought))
         assert created.status_code == 201, created.text
         seen = created.json()["person_sought"]
-        assert seen["identity_withheld"] is True
+        assert seen["identity_hidden"] is True
+        assert "UNTOC art. 24(2)(a)" in seen["identity_hidden_reason"]
         assert seen["name"].startswith("Protected person P-")
         assert "Ramírez" not in created.text
 

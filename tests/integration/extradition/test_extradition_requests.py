@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from shared.clock import FixedClock
-from tests.integration.extradition.helpers import ES_TO_CO, US_TO_MX, body
+from tests.integration.extradition.helpers import COCAINE, ES_TO_CO, US_TO_MX, body
 from tests.integration.mla.helpers import Api
 
 MEXICO = ZoneInfo("America/Mexico_City")
@@ -126,6 +126,50 @@ class TestDualCriminality:
             {"offences": [{"offence_id": offence, "requested_max_penalty_months": 8}]},
         )
         assert short["dual_criminality"]["outcome"] == "not_satisfied"
+
+    async def test_life_imprisonment_is_entered_shown_and_meets_the_threshold(
+        self, api: Api
+    ) -> None:
+        life = {**COCAINE, "max_penalty_months": "life"}
+        request_id = await _created(api, "us.officer", US_TO_MX, offences=[life])
+        await _ok(api, "us.officer", request_id, "send")
+        read = (await api.get("mx.officer", f"/v1/requests/{request_id}")).json()
+        [offence] = read["offences"]
+        assert offence["max_penalty_months"] == "life"
+        assessed = await _ok(
+            api,
+            "mx.officer",
+            request_id,
+            "assess-dual-criminality",
+            {
+                "offences": [
+                    {
+                        "offence_id": offence["id"],
+                        "requested_provision": "Código Penal Federal, art. 194",
+                        "requested_max_penalty_months": "life",
+                        "conduct_punishable_in_requested_state": True,
+                    }
+                ]
+            },
+        )
+        assessment = assessed["dual_criminality"]
+        assert assessment["outcome"] == "satisfied"
+        [result] = assessment["offences"]
+        assert result["requested"]["requested_max_penalty_months"] == "life"
+        penalties = [r for r in result["reasons"] if r["rule"].startswith("penalty_")]
+        assert [r["finding"] for r in penalties] == ["met", "met"]
+        assert all("life imprisonment" in r["message"] for r in penalties)
+
+    async def test_a_penalty_is_months_or_life(self, api: Api) -> None:
+        for wrong in ("forever", 1201, -1):
+            answer = await api.post(
+                "us.officer",
+                "/v1/requests",
+                body(US_TO_MX, offences=[{**COCAINE, "max_penalty_months": wrong}]),
+            )
+            assert answer.status_code == 422, wrong
+            pointers = {e["pointer"] for e in answer.json()["errors"]}
+            assert pointers == {"/offences/0/max_penalty_months"}, pointers
 
 
 class TestRefusal:

@@ -216,3 +216,45 @@ class TestConventions:
         request, _ = kernelapp.last
         assert request.headers["x-correlation-id"] == correlation_id
         assert answer.json()["correlation_id"] == correlation_id
+
+
+class TestHostileRequests:
+    async def test_a_header_that_is_not_ascii_reaches_the_service_which_judges_it(
+        self, gateway: httpx.AsyncClient, note: dict[str, Any], auth: dict[str, str]
+    ) -> None:
+        answer = await gateway.put(
+            f"{NOTES}/{note['id']}",
+            json={"text": "changed"},
+            headers=[*auth.items(), ("If-Match", "é".encode())],
+        )
+        assert answer.status_code == 412, answer.text
+        assert answer.json()["code"] == "stale-version"
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/api/kernelapp//127.0.0.1:8001/v1/notes",
+            "/api/kernelapp//evil.example/v1/notes",
+            "/api/kernelapp/v1/notes/%2e%2e/%2e%2e/healthz",
+        ],
+    )
+    async def test_what_follows_a_double_slash_or_a_dot_segment_is_never_a_host_or_a_way_out(
+        self,
+        gateway: httpx.AsyncClient,
+        kernelapp: RecordingTransport,
+        auth: dict[str, str],
+        path: str,
+    ) -> None:
+        answer = await gateway.get(path, headers=auth)
+        assert answer.status_code == 404, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        for request, _ in kernelapp.exchanges:
+            assert request.url.host == httpx.URL(KERNELAPP_URL).host
+
+    async def test_empty_segments_are_dropped_before_forwarding(
+        self, gateway: httpx.AsyncClient, kernelapp: RecordingTransport, auth: dict[str, str]
+    ) -> None:
+        answer = await gateway.get("/api/kernelapp//v1//notes", headers=auth)
+        assert answer.status_code == 200, answer.text
+        request, _ = kernelapp.last
+        assert request.url == httpx.URL(f"{KERNELAPP_URL}/v1/notes")

@@ -116,7 +116,7 @@ class TestProtectedPersons:
         pseudonym = added.json()["pseudonym"]
         assert added.json()["name"] == f"Protected person {pseudonym}"
         withheld = added.json()
-        assert withheld["identity_withheld"] is True and withheld["location"] is None
+        assert withheld["identity_hidden"] is True and withheld["location"] is None
 
         for user in ("es.officer", "co.officer", "es.supervisor"):
             listed = (await api.get(user, path)).json()["items"]

@@ -7,6 +7,8 @@ import asyncio
 import re
 from datetime import UTC, datetime
 
+import httpx
+
 from shared.clock import FixedClock
 from tests.integration.apps import START
 from tests.integration.mla.helpers import Api, body, document
@@ -30,6 +32,19 @@ class TestDrafting:
         # The same checklist on its own path, for the UI while drafting.
         alone = await api.get("es.officer", f"/v1/requests/{request['id']}/checklist")
         assert alone.json() == checklist
+
+    async def test_a_measure_without_details_is_drafted_but_named_until_described(
+        self, api: Api, client: httpx.AsyncClient
+    ):
+        schema = (await client.get("/openapi.json")).json()["components"]["schemas"]
+        described = schema["MeasureCreate"]["properties"]["details"]["description"]
+        assert "before the request is sent" in described and "UNTOC, art. 18(15)(d)" in described
+        draft = await api.draft(measures=[{"measure": "search_and_seizure"}])
+        [violation] = draft["checklist"]["violations"]
+        assert violation["pointer"] == "/measures/0/details"
+        assert "UNTOC, art. 18(15)(d)" in violation["citation"]
+        [item] = [i for i in draft["checklist"]["items"] if i["element"] == "measures"]
+        assert item["satisfied"] is False and "details" in item["name"]
 
     async def test_an_unknown_or_withdrawn_authority_is_a_422(self, api: Api):
         unknown = await api.post("es.officer", "/v1/requests", body(requested_authority="CO-NOPE"))

@@ -184,7 +184,7 @@ class TestNotInFuture:
         with pytest.raises(RuleBroken) as raised:
             not_in_future(date(2026, 11, 24), now=self.NOW, tz=BOGOTA, pointer="/received_on")
         error = raised.value
-        assert error.problem_code == "validation-error"
+        assert error.problem_code == "rule-broken"
         assert error.errors == (FieldIssue(pointer="/received_on", detail="not in the future"),)
         assert "2026-11-24" in error.detail
         assert f"2026-11-23 in {BOGOTA}" in error.detail

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from shared.casework.errors import InvalidTransition, RuleBroken
+from shared.casework.errors import InvalidTransition, MissingRole, RuleBroken
 from shared.casework.lifecycle import Lifecycle, own_draft, shareable
 from shared.casework.state_machine import (
     EITHER,
@@ -124,7 +124,7 @@ class TestEditDraft:
         error = refusal(LIFECYCLE.may_edit_draft, case, Side.requesting, BOTH)
         assert case.state in error.detail
 
-    @pytest.mark.parametrize("side", [Side.liaison, None])
+    @pytest.mark.parametrize("side", [None])
     def test_no_one_else_edits(self, side):
         refusal(LIFECYCLE.may_edit_draft, DRAFT, side, BOTH)
 
@@ -152,7 +152,7 @@ class TestConsult:
         expected = ["close"] if case is WITHDRAWN else []
         assert error.extensions == {"state": case.state, "allowed_actions": expected}
 
-    @pytest.mark.parametrize("side", [Side.liaison, None])
+    @pytest.mark.parametrize("side", [None])
     def test_only_parties_consult(self, side):
         error = refusal(LIFECYCLE.may_consult, SENT, side, BOTH)
         assert error.extensions["allowed_actions"] == []
@@ -180,7 +180,7 @@ class TestRecordForCounterpart:
         error = refusal(LIFECYCLE.may_record_for_counterpart, SENT, Side.requesting, SUPERVISOR)
         assert error.extensions == {"state": "sent", "allowed_actions": ["withdraw"]}
 
-    @pytest.mark.parametrize("side", [Side.requested, Side.executing, Side.liaison, None])
+    @pytest.mark.parametrize("side", [Side.requested, Side.executing, None])
     def test_only_the_side_that_created_the_case_records(self, side):
         one_sided = Case("sent", counterpart_uses_comity=False)
         refusal(LIFECYCLE.may_record_for_counterpart, one_sided, side, OFFICER)
@@ -197,9 +197,28 @@ class TestAddToCase:
         assert error.extensions == {"state": "closed", "allowed_actions": []}
         assert "closed" in error.detail
 
-    def test_liaison_officers_follow_they_do_not_add(self):
-        error = refusal(LIFECYCLE.may_add_to_case, SENT, Side.liaison, BOTH)
-        assert "Liaison officers" in error.detail
+
+class TestLiaisonOfficers:
+    """A liaison officer follows a case and changes nothing: each refusal is a missing
+    role (403, audited as denied), not a 409 about the case's state."""
+
+    @pytest.mark.parametrize(
+        "rule",
+        [
+            LIFECYCLE.may_edit_draft,
+            LIFECYCLE.may_consult,
+            LIFECYCLE.may_record_for_counterpart,
+            LIFECYCLE.may_add_to_case,
+            LIFECYCLE.may_ask_status,
+            LIFECYCLE.may_answer_status,
+        ],
+    )
+    @pytest.mark.parametrize("case", [DRAFT, SENT, ACKNOWLEDGED, CLOSED])
+    def test_every_write_is_a_missing_role(self, rule, case):
+        with pytest.raises(MissingRole) as raised:
+            rule(case, Side.liaison, frozenset({"liaison_officer"}))
+        assert "Liaison officers" in raised.value.detail
+        assert raised.value.extensions == {"required_roles": ["case_officer", "supervisor"]}
 
 
 class TestStatusRequests:
@@ -216,7 +235,7 @@ class TestStatusRequests:
     def test_an_undisclosed_case_is_not_asked_about_even_in_a_pending_state(self):
         refusal(LIFECYCLE.may_ask_status, replace(SENT, disclosed=False), Side.requesting, OFFICER)
 
-    @pytest.mark.parametrize("side", [Side.requested, Side.executing, Side.liaison, None])
+    @pytest.mark.parametrize("side", [Side.requested, Side.executing, None])
     def test_only_the_requesting_side_asks(self, side):
         error = refusal(LIFECYCLE.may_ask_status, SENT, side, OFFICER)
         expected = ["acknowledge"] if side is Side.requested else []
@@ -226,7 +245,7 @@ class TestStatusRequests:
     def test_the_requested_side_answers(self, side):
         LIFECYCLE.may_answer_status(ACKNOWLEDGED, side, OFFICER)
 
-    @pytest.mark.parametrize("side", [Side.requesting, Side.liaison, None])
+    @pytest.mark.parametrize("side", [Side.requesting, None])
     def test_no_one_else_answers(self, side):
         error = refusal(LIFECYCLE.may_answer_status, ACKNOWLEDGED, side, SUPERVISOR)
         expected = ["withdraw", "close"] if side is Side.requesting else []

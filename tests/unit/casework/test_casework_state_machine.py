@@ -142,7 +142,6 @@ class TestARefusalListsWhatAReadShows:
             (Side.requested, OFFICER, ["comment"]),
             (Side.requested, OFFICER | SUPERVISOR, ["comment", "close"]),
             (Side.requested, frozenset({"auditor"}), []),
-            (Side.liaison, SUPERVISOR, []),
         ],
     )
     def test_refusing_a_refused_request_again(self, side, roles, expected, roles_later):
@@ -189,3 +188,12 @@ class TestARefusalListsWhatAReadShows:
             REQUEST.require_roles("refuse", OFFICER)
         assert raised.value.extensions == {"required_roles": ["supervisor"]}
         REQUEST.require_roles("refuse", SUPERVISOR)
+
+
+@pytest.mark.parametrize("state", ["open", "decided", "closed"])
+def test_a_liaison_officer_is_refused_every_action_as_a_missing_role(state):
+    """Liaison officers follow a case: whatever its state, an action is a 403 naming the
+    roles it needs, never a 409 that would read as "later, perhaps"."""
+    with pytest.raises(MissingRole) as raised:
+        MACHINE.check("note", state=state, side=Side.liaison, roles={"liaison_officer"})
+    assert raised.value.extensions["required_roles"] == sorted(OFFICER | SUPERVISOR)

@@ -470,11 +470,6 @@ class TestCountryProfileValidation:
                 "int_type",
             ),
             (
-                _set(("formal_request_deadline_days", 0, "days"), 40.0),
-                ("formal_request_deadline_days", 0, "days"),
-                "int_type",
-            ),
-            (
                 _set(("formal_request_deadline_days", 0, "days"), True),
                 ("formal_request_deadline_days", 0, "days"),
                 "int_type",

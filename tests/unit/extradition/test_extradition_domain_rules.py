@@ -82,6 +82,7 @@ from shared.casework.state_machine import Side
 from shared.casework.vocabulary import CustodyStatus, PersonKind, PersonRole, ReceivedVia
 from shared.legal.consultation import Consultation, ConsultationOutcome, ConsultationTopic
 from shared.legal.cooperation import Purpose
+from shared.legal.dual_criminality import Finding, Rule
 from shared.legal.dual_criminality import Outcome as DualCriminality
 from shared.legal.extradition.bases import (
     ExtraditionBasis,
@@ -306,6 +307,11 @@ class TestPrimaryBasis:
     def test_the_demo_treaty_is_known_for_the_pair(self) -> None:
         assert bilateral_treaties("MX", "US") == (US_MX_1978,)
         assert bilateral_treaties("ES", "CO") == ()
+
+    def test_the_treaties_of_one_state_or_of_none_named(self) -> None:
+        assert bilateral_treaties("MX") == (US_MX_1978,)
+        assert bilateral_treaties("ES") == ()
+        assert bilateral_treaties() == (US_MX_1978,)
 
 
 class TestArrestDeadlines:
@@ -743,6 +749,22 @@ class TestDualCriminality:
             (LAUNDERING.id, DualCriminality.not_satisfied),
         ]
 
+    def test_life_imprisonment_meets_the_treaty_threshold_of_twelve_months(self) -> None:
+        life = COCAINE.model_copy(update={"max_penalty_months": "life"})
+        outcome, [result] = domain.assess_offences(
+            CASE.evolve(offences=(life,)), [entered(life, requested_max_penalty_months="life")]
+        )
+        assert outcome is DualCriminality.satisfied
+        penalties = {
+            r.rule: r
+            for r in result.reasons
+            if r.rule in (Rule.penalty_requesting_state, Rule.penalty_requested_state)
+        }
+        assert len(penalties) == 2
+        for reason in penalties.values():
+            assert reason.finding is Finding.met
+            assert "life imprisonment, at least 12 months (1 year)" in reason.message
+
     def test_enforcement_with_too_little_left_under_the_treaty(self) -> None:
         case = CASE.evolve(
             purpose=Purpose.enforcement, sentence_imposed_months=24, sentence_remaining_months=3
@@ -909,7 +931,7 @@ class TestGrant:
         with pytest.raises(RuleBroken) as raised:
             record(case, decided_on=date(2026, 11, 5), final_on=date(2026, 11, 4))
         assert issues_of(raised) == [("", "/final_on")]
-        assert raised.value.problem_code == "validation-error"
+        assert raised.value.problem_code == "rule-broken"
         assert record(case, decided_on=date(2026, 11, 5), final_on=date(2026, 11, 5))
 
     def test_a_decision_dated_in_time_meets_the_limit_however_late_it_is_recorded(self) -> None:

@@ -120,7 +120,6 @@ class TestEditingADraft:
         ("state", "side"),
         [
             (State.draft, Side.requested),
-            (State.draft, Side.liaison),
             (State.under_consideration, Side.requesting),
             (State.provisional_arrest_requested, Side.requesting),
         ],

@@ -18,6 +18,7 @@ from shared.legal.mla.request import (
     CHECKLIST,
     COERCIVE,
     MEASURE_CITATIONS,
+    MEASURE_DETAILS_CITATION,
     MEASURE_LABELS,
     MeasureSought,
     PersonConcerned,
@@ -165,6 +166,12 @@ class TestCompleteness:
         (violation,) = completeness(COMPLETE.model_copy(update={"measures": measures}))
         assert violation.pointer == "/measures/1/details"
         assert "hearing by videoconference" in violation.message
+        assert violation.citation == MEASURE_DETAILS_CITATION
+
+    def test_the_checklist_says_every_measure_is_described_in_its_details(self):
+        [item] = [i for i in CHECKLIST if i.element == "measures"]
+        assert "/measures/{index}/details" in item.name
+        assert item.citation.startswith("UNTOC, art. 18(15)(d)")
 
     @pytest.mark.parametrize(
         ("measures", "summary_needed"),

@@ -633,7 +633,7 @@ class TestPostponement:
     def test_an_end_today_or_in_the_past_is_refused(self, until):
         with pytest.raises(RuleBroken) as raised:
             postpone(reasons="x", until=until)
-        assert issues_of(raised) == [("validation-error", "/until")]
+        assert issues_of(raised) == [("rule-broken", "/until")]
         assert "UNTOC, art. 18(25)" in (raised.value.citation or "")
 
     def test_a_postponement_recorded_late_is_judged_on_the_day_it_was_decided(self):
@@ -654,7 +654,7 @@ class TestPostponement:
                 body,
                 consultations=[HEARD_ON_POSTPONEMENT],
             )
-        assert issues_of(raised) == [("validation-error", "/until")]
+        assert issues_of(raised) == [("rule-broken", "/until")]
 
     def test_a_case_officer_may_not_postpone(self):
         with pytest.raises(MissingRole):

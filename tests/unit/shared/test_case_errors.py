@@ -66,7 +66,7 @@ class TestProblemOf:
             (CaseConflict("closed thread"), Conflict, 409, "conflict"),
             (MissingRole("supervisors only"), PermissionDenied, 403, "forbidden"),
             (NotOnCase("no such person"), NotFound, 404, "not-found"),
-            (RuleBroken("a rule"), UnprocessableContent, 422, "validation-error"),
+            (RuleBroken("a rule"), UnprocessableContent, 422, "rule-broken"),
             (RuleBroken("a rule", code="speciality"), UnprocessableContent, 422, "speciality"),
             (
                 Withdrawn("gone", code="authority-withdrawn"),
