@@ -66,8 +66,8 @@ class _BodyTooLarge(HTTPException):
 
 
 class EdgeMiddleware:
-    """Pure ASGI middleware: sizes and NUL refused before the app, headers on every
-    answer, and a fault below rendered as a problem."""
+    """Pure ASGI middleware: sizes refused before the app reads the request, headers on
+    every answer, and a fault below rendered as a problem."""
 
     def __init__(self, app: ASGIApp, limits: Limits) -> None:
         self.app = app
