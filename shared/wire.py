@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 COUNTRIES = frozenset(country.alpha_2 for country in pycountry.countries)
@@ -38,6 +38,34 @@ LANGUAGE_SCHEMA: dict[str, Any] = {
     "enum": sorted(LANGUAGES),
     "description": "ISO 639-1",
 }
+
+
+def unknown_language(code: object) -> PydanticCustomError:
+    return PydanticCustomError(
+        "unknown_language",
+        "'{code}' is not an ISO 639-1 language code (two small letters, e.g. 'es')",
+        {"code": str(code)},
+    )
+
+
+def _country(code: str) -> str:
+    if code not in COUNTRIES:
+        raise PydanticCustomError(
+            "unknown_country",
+            "'{code}' is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. 'ES')",
+            {"code": code},
+        )
+    return code
+
+
+def _language(code: str) -> str:
+    if code not in LANGUAGES:
+        raise unknown_language(code)
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_country), WithJsonSchema(COUNTRY_SCHEMA)]
+LanguageCode = Annotated[str, AfterValidator(_language), WithJsonSchema(LANGUAGE_SCHEMA)]
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # RFC 3339 section 5.6, date-time: "T" and "Z" in either case, an offset required.

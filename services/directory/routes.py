@@ -28,14 +28,12 @@ from services.directory.schemas import (
     AuthorityUpdate,
     AuthorityWithdrawal,
     CountriesPublic,
-    CountryCode,
     CountryDetail,
     CountryProfileCreate,
     CountryProfileHistoryPublic,
     CountryProfilePublic,
     DirectoryFile,
     ImportReport,
-    LanguageCode,
 )
 from services.directory.service import Action, EditRefused
 from services.directory.vocabulary import AuthorityKind, Channel, Instrument
@@ -53,6 +51,7 @@ from shared.problems import (
     responses,
     validation_problem,
 )
+from shared.wire import CountryCode, LanguageCode
 
 # A whole State's entries, with room to spare: the seeded directory of every State is
 # some 40 KB.

@@ -55,13 +55,13 @@ from services.directory.vocabulary import (
     Instrument,
 )
 from shared.wire import (
-    COUNTRIES,
-    COUNTRY_SCHEMA,
-    LANGUAGE_SCHEMA,
     LANGUAGES,
     WHOLE_NUMBER,
+    CountryCode,
     IsoDate,
+    LanguageCode,
     rule_error,
+    unknown_language,
 )
 
 Location = tuple[str | int, ...]
@@ -94,16 +94,6 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones() - _NOT_ZONES)
 
 
-def is_country(code: str) -> bool:
-    """Whether ``code`` is an ISO 3166-1 alpha-2 code, upper case."""
-    return code in COUNTRIES
-
-
-def is_language(code: str) -> bool:
-    """Whether ``code`` is an ISO 639-1 code, lower case."""
-    return code in LANGUAGES
-
-
 def is_time_zone(name: str) -> bool:
     """Whether ``name`` is an IANA time zone name known to this system."""
     return name in _time_zones()
@@ -122,34 +112,6 @@ def iso_countries() -> list[tuple[str, str]]:
     return sorted((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries)
 
 
-def _unknown_country(code: object) -> PydanticCustomError:
-    return PydanticCustomError(
-        "unknown_country",
-        "'{code}' is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. 'ES')",
-        {"code": str(code)},
-    )
-
-
-def _unknown_language(code: object) -> PydanticCustomError:
-    return PydanticCustomError(
-        "unknown_language",
-        "'{code}' is not an ISO 639-1 language code (two small letters, e.g. 'es')",
-        {"code": str(code)},
-    )
-
-
-def _check_country(code: str) -> str:
-    if not is_country(code):
-        raise _unknown_country(code)
-    return code
-
-
-def _check_language(code: str) -> str:
-    if not is_language(code):
-        raise _unknown_language(code)
-    return code
-
-
 def _check_time_zone(name: str) -> str:
     if not is_time_zone(name):
         raise PydanticCustomError(
@@ -160,8 +122,6 @@ def _check_time_zone(name: str) -> str:
     return name
 
 
-CountryCode = Annotated[str, AfterValidator(_check_country), WithJsonSchema(COUNTRY_SCHEMA)]
-LanguageCode = Annotated[str, AfterValidator(_check_language), WithJsonSchema(LANGUAGE_SCHEMA)]
 TimeZoneName = Annotated[
     str,
     AfterValidator(_check_time_zone),
@@ -261,9 +221,9 @@ _KIND_VALUES = frozenset(kind.value for kind in AuthorityKind)
 def _language_keys(value: object) -> object:
     if isinstance(value, Mapping):
         errors: list[tuple[Location, PydanticCustomError, Any]] = [
-            ((str(key),), _unknown_language(key), key)
+            ((str(key),), unknown_language(key), key)
             for key in value
-            if not (isinstance(key, str) and is_language(key))
+            if not (isinstance(key, str) and key in LANGUAGES)
         ]
         if errors:
             _raise("language keys", errors)

@@ -22,7 +22,6 @@ from services.extradition.domain import (
 from shared.casework import schemas as casework
 from shared.casework.schemas import (
     Body,
-    CountryCode,
     DeadlinePublic,
     LongText,
     PersonCreate,
@@ -34,7 +33,7 @@ from shared.casework.vocabulary import CustodyStatus, PersonKind, PersonRole
 from shared.legal.cooperation import Purpose
 from shared.legal.extradition.bases import ExtraditionBasis
 from shared.legal.offences import OffenceCategory
-from shared.wire import IsoDate, rule_error
+from shared.wire import CountryCode, IsoDate, rule_error
 
 
 class PersonSoughtCreate(Body):

@@ -25,7 +25,6 @@ from services.mla.domain import Decisions, MeasureRecord, State
 from shared.casework import schemas as casework
 from shared.casework.schemas import (
     Body,
-    LanguageCode,
     LongText,
     NoteBody,
     RecordedStep,
@@ -34,7 +33,7 @@ from shared.casework.schemas import (
 )
 from shared.legal.bases import LegalBasis
 from shared.legal.mla.request import MEASURE_DETAILS_CITATION, ChecklistItem, Measure
-from shared.wire import IsoDate
+from shared.wire import IsoDate, LanguageCode
 
 
 class MeasureCreate(Body):

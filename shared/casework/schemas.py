@@ -23,7 +23,6 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationInfo,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -42,12 +41,10 @@ from shared.casework.vocabulary import (
 from shared.legal.consultation import ConsultationOutcome, ConsultationTopic, ConsultedAction
 from shared.legal.cooperation import CooperationType, case_reference, is_case_reference
 from shared.wire import (
-    COUNTRIES,
-    COUNTRY_SCHEMA,
-    LANGUAGE_SCHEMA,
-    LANGUAGES,
+    CountryCode,
     Instant,
     IsoDate,
+    LanguageCode,
     rule_error,
 )
 
@@ -67,18 +64,6 @@ _FILENAME = re.compile(FILENAME_PATTERN)
 MEDIA_TYPE_PATTERN = r"^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+$"
 
 
-def _country(value: str) -> str:
-    if value not in COUNTRIES:
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code, in capitals")
-    return value
-
-
-def _language(value: str) -> str:
-    if value not in LANGUAGES:
-        raise ValueError(f"'{value}' is not an ISO 639-1 language code, in small letters")
-    return value
-
-
 def _filename(value: str) -> str:
     if _FILENAME.match(value) is None:
         refused = sorted({f"U+{ord(c):04X}" for c in value if not _FILENAME.match(c)})
@@ -89,8 +74,6 @@ def _filename(value: str) -> str:
     return value
 
 
-CountryCode = Annotated[str, AfterValidator(_country), WithJsonSchema(COUNTRY_SCHEMA)]
-LanguageCode = Annotated[str, AfterValidator(_language), WithJsonSchema(LANGUAGE_SCHEMA)]
 # Stripped (Body), so never blank: a character other than white space.
 ShortText = Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")]
 LongText = Annotated[str, Field(min_length=1, max_length=20_000, pattern=r"\S")]
